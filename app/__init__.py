@@ -1,0 +1,1 @@
+"""Draftsmith's user interfaces: the Textual app and the ``draftsmith`` command line."""

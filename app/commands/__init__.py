@@ -1,0 +1,1 @@
+"""One module per ``draftsmith`` subcommand, each with ``register`` and ``run``."""

@@ -1,0 +1,45 @@
+"""Messages worker threads post to the UI: the only way they talk to widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from engine.backend.protocol import Backend, GenerationStats
+
+
+@dataclass
+class ModelLoaded(Message):
+    """A model finished loading and is ready to generate."""
+
+    backend: Backend
+
+
+@dataclass
+class ModelLoadFailed(Message):
+    """Loading failed; ``sentence`` says why, for the writer."""
+
+    sentence: str
+
+
+@dataclass
+class ModelLoadProgress(Message):
+    """Preparing the model advanced: ``fraction`` from 0 to 1."""
+
+    fraction: float
+
+
+@dataclass
+class TextGenerated(Message):
+    """The next piece of generated text."""
+
+    text: str
+
+
+@dataclass
+class GenerationEnded(Message):
+    """A generation stopped: finished, cancelled or failed (``error`` set)."""
+
+    stats: GenerationStats | None
+    error: str | None = None

@@ -1,0 +1,24 @@
+"""The one-line status bar: model, what it is doing, speed and word count."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    """Shows the model in use, the current activity, tokens/s and words."""
+
+    model_name: reactive[str] = reactive("no model")
+    activity: reactive[str] = reactive("")
+    tokens_per_second: reactive[float] = reactive(0.0)
+    words: reactive[int] = reactive(0)
+
+    def render(self) -> str:
+        parts = [f"Model: {self.model_name}"]
+        if self.activity:
+            parts.append(self.activity)
+        if self.tokens_per_second:
+            parts.append(f"{self.tokens_per_second:.1f} tok/s")
+        parts.append(f"{self.words:,} words")
+        return "  |  ".join(parts)

@@ -1,0 +1,268 @@
+"""The in-process backend: a GGUF model run by llama.cpp through llama-cpp-python.
+
+The model file is validated before llama.cpp opens it (llama.cpp's own errors
+say only "failed to load"). Generation goes through llama-cpp-python's streaming
+completion, so its KV-cache prefix reuse applies: a prompt sharing its first
+thousands of tokens with the previous one evaluates only what changed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import llama_cpp
+import numpy as np
+from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
+from engine.backend.prompt_style import choose_prompt_style
+from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from engine.errors import BackendError, ModelFileError, PromptTooLongError
+from engine.models.gguf_info import GGUFInfo
+from engine.models.validation import validate_model
+from prompts import RenderedPrompt
+
+DEFAULT_CONTEXT = 4096
+
+
+@dataclass(frozen=True)
+class LlamaSettings:
+    """How to run a model: context size, threads, batch and prompt style."""
+
+    n_ctx: int | None = None
+    """Context tokens; by default the model's trained length, at most 4096."""
+    n_threads: int | None = None
+    n_batch: int = 512
+    prompt_style: PromptStyle | None = None
+    """Force completion or chat; by default chosen from the model's metadata."""
+
+
+class LlamaBackend:
+    """A loaded model. Calls are serialised: one generation or scoring at a time."""
+
+    def __init__(self, model_path: Path | str, settings: LlamaSettings | None = None) -> None:
+        self.settings = settings or LlamaSettings()
+        self.info: GGUFInfo = validate_model(model_path)
+        self._lock = threading.Lock()
+        self._last_stats: GenerationStats | None = None
+        self._llm = self._load(self.info)
+        self._prompt_style = self.settings.prompt_style or choose_prompt_style(self.info)
+        self._chat_formatter = self._make_chat_formatter()
+        if self._chat_formatter is None:
+            self._prompt_style = PromptStyle.COMPLETION
+
+    def _load(self, info: GGUFInfo) -> llama_cpp.Llama:
+        route_llama_logs_to_logging()
+        trained = info.context_length or DEFAULT_CONTEXT
+        n_ctx = self.settings.n_ctx or min(trained, DEFAULT_CONTEXT)
+        try:
+            with python_prints_to_logging():
+                llm = llama_cpp.Llama(
+                    model_path=str(info.path),
+                    n_ctx=n_ctx,
+                    n_batch=min(self.settings.n_batch, n_ctx),
+                    n_threads=self.settings.n_threads or os.cpu_count() or 2,
+                    # verbose=False would redirect the process's stderr while loading
+                    # and blank a live Textual screen; logs go to `logging` instead.
+                    verbose=True,
+                )
+        except (ValueError, RuntimeError, OSError) as error:
+            raise ModelFileError(
+                f"llama.cpp could not load {info.path.name} ({info.architecture}, {info.quantization}): "
+                "the architecture may be newer than this llama.cpp, or the file is damaged."
+            ) from error
+        llm.verbose = False  # no per-call prints from here on
+        return llm
+
+    def _make_chat_formatter(self) -> Jinja2ChatFormatter | None:
+        template = self.info.chat_template
+        if not template:
+            return None
+        model = self._llm._model
+        bos, eos = self._llm.token_bos(), self._llm.token_eos()
+        return Jinja2ChatFormatter(
+            template=template,
+            bos_token=model.token_get_text(bos) if bos >= 0 else "",
+            eos_token=model.token_get_text(eos) if eos >= 0 else "",
+        )
+
+    # -- the Backend protocol -------------------------------------------------
+
+    @property
+    def description(self) -> str:
+        return f"{self.info.name} ({self.info.quantization}, llama.cpp)"
+
+    @property
+    def context_length(self) -> int:
+        return self._llm.n_ctx()
+
+    @property
+    def prompt_style(self) -> PromptStyle:
+        return self._prompt_style
+
+    @property
+    def last_stats(self) -> GenerationStats | None:
+        return self._last_stats
+
+    def tokenize(self, text: str, add_bos: bool = False) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=False)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenize(text)) if text else 0
+
+    def prompt_tokens(self, prompt: RenderedPrompt) -> tuple[list[int], tuple[str, ...]]:
+        """The exact tokens sent for ``prompt`` in this model's style, and extra stop strings."""
+        if self._prompt_style is PromptStyle.CHAT and self._chat_formatter is not None:
+            messages = [{"role": m.role, "content": m.content} for m in prompt.messages]
+            formatted = self._chat_formatter(messages=messages)
+            tokens = self._llm.tokenize(formatted.prompt.encode("utf-8"), add_bos=False, special=True)
+            bos = self._llm.token_bos()
+            if bos >= 0 and (not tokens or tokens[0] != bos):
+                tokens.insert(0, bos)
+            stop = formatted.stop
+            stops = (stop,) if isinstance(stop, str) else tuple(stop or ())
+            return tokens, stops
+        return self.tokenize(prompt.text, add_bos=True), ()
+
+    def stream(
+        self,
+        prompt: RenderedPrompt,
+        settings: SamplingSettings,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[str]:
+        cancel = cancel or threading.Event()
+        with self._lock:
+            tokens, template_stops = self.prompt_tokens(prompt)
+            if len(tokens) >= self.context_length:
+                raise PromptTooLongError(
+                    f"The prompt takes {len(tokens)} tokens but the model's context holds "
+                    f"{self.context_length}; shorten it or raise the context size."
+                )
+            reused = min(self._llm.longest_token_prefix(self._llm._input_ids.tolist(), tokens), len(tokens) - 1)
+            stats = GenerationStats(
+                prompt_tokens=len(tokens), reused_tokens=reused, evaluated_tokens=len(tokens) - reused
+            )
+            self._last_stats = stats
+            counter = _TokenCounter(cancel)
+            started = time.perf_counter()
+            first_piece_at: float | None = None
+            pieces = self._llm.create_completion(
+                tokens,
+                max_tokens=settings.max_tokens,
+                temperature=settings.temperature,
+                top_p=settings.top_p,
+                min_p=settings.min_p,
+                repeat_penalty=settings.repeat_penalty,
+                seed=settings.seed,
+                stop=list(settings.stop + template_stops) or None,
+                stream=True,
+                stopping_criteria=llama_cpp.StoppingCriteriaList([counter]),
+            )
+            finish_reason = "stop"
+            try:
+                for chunk in pieces:
+                    choice = chunk["choices"][0]
+                    text = choice["text"]
+                    if text:
+                        if first_piece_at is None:
+                            first_piece_at = time.perf_counter()
+                        yield text
+                    finish_reason = choice.get("finish_reason") or finish_reason
+                    if cancel.is_set():
+                        break
+            except ValueError as error:
+                raise BackendError(f"The model stopped with an error: {error}") from error
+            finally:
+                pieces.close()
+                ended = time.perf_counter()
+                first_piece_at = first_piece_at or ended
+                stats.generated_tokens = counter.count
+                stats.prompt_seconds = first_piece_at - started
+                stats.generation_seconds = ended - first_piece_at
+                stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason
+
+    def score(self, context: str, continuation: str) -> TokenScores:
+        context_tokens = self.tokenize(context, add_bos=True)
+        continuation_tokens = self.tokenize(continuation)
+        return self.score_tokens(context_tokens, continuation_tokens)
+
+    def score_tokens(self, context_tokens: list[int], continuation_tokens: list[int]) -> TokenScores:
+        """Score token ids directly (benchmarks slice a tokenised novel, not strings)."""
+        if not context_tokens:
+            raise ValueError("Scoring needs at least one context token (the BOS token will do).")
+        total = len(context_tokens) + len(continuation_tokens)
+        if total > self.context_length:
+            raise PromptTooLongError(
+                f"Context and continuation take {total} tokens; the model holds {self.context_length}."
+            )
+        with self._lock:
+            logprobs = _score_with_prefix_reuse(self._llm, context_tokens, continuation_tokens)
+        pieces = tuple(
+            self._llm.detokenize([token]).decode("utf-8", errors="replace") for token in continuation_tokens
+        )
+        return TokenScores(tokens=pieces, logprobs=tuple(logprobs))
+
+    def close(self) -> None:
+        with self._lock:
+            self._llm.close()
+
+
+class _TokenCounter:
+    """A stopping criterion that counts sampled tokens and stops when cancelled.
+
+    llama-cpp-python calls it before each token is yielded, so cancelling takes
+    effect within one token even while the consumer is busy.
+    """
+
+    def __init__(self, cancel: threading.Event) -> None:
+        self.cancel = cancel
+        self.count = 0
+
+    def __call__(self, input_ids: np.ndarray, logits: np.ndarray) -> bool:
+        self.count += 1
+        return self.cancel.is_set()
+
+
+def _score_with_prefix_reuse(llm: llama_cpp.Llama, context: list[int], continuation: list[int]) -> list[float]:
+    """Evaluate the context (reusing the KV cache) then the continuation with logits.
+
+    Only the rows that predict continuation tokens ask llama.cpp for logits: with a
+    262k-token vocabulary, logits for every position would cost a megabyte a token.
+    """
+    if not continuation:
+        return []
+    head, scored = context[:-1], [context[-1], *continuation[:-1]]
+    prefix = min(llm.longest_token_prefix(llm._input_ids.tolist(), head), len(head))
+    if llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
+        llm.n_tokens = prefix
+    else:
+        llm.reset()
+        prefix = 0
+    if head[prefix:]:
+        llm.eval(head[prefix:])
+    logprobs: list[float] = []
+    for start in range(0, len(scored), llm.n_batch):
+        batch = scored[start : start + llm.n_batch]
+        targets = continuation[start : start + len(batch)]
+        n_past = llm.n_tokens
+        llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
+        llm._ctx.decode(llm._batch)
+        llm.input_ids[n_past : n_past + len(batch)] = batch
+        llm.n_tokens += len(batch)
+        rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(batch), llm.n_vocab()))
+        logprobs.extend(_log_softmax_at(rows, targets))
+    llm._requires_eval = True
+    return logprobs
+
+
+def _log_softmax_at(rows: np.ndarray, targets: list[int]) -> list[float]:
+    rows = rows.astype(np.float64)
+    peak = rows.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(rows - peak).sum(axis=1)) + peak[:, 0]
+    picked = rows[np.arange(len(targets)), targets]
+    return (picked - log_norm).tolist()

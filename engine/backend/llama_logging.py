@@ -1,0 +1,55 @@
+"""Keep llama.cpp's logging off the writer's screen without touching file descriptors.
+
+llama-cpp-python's ``verbose=False`` silences loading by pointing the process's
+stdout and stderr at /dev/null for a moment, which blanks a Textual screen that is
+drawing to stderr at that moment. Instead we route llama.cpp's C log callback into
+Python's ``logging`` and catch the Python-level prints made while a model loads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import logging
+import threading
+from collections.abc import Iterator
+
+import llama_cpp
+
+logger = logging.getLogger("draftsmith.llama")
+_install_lock = threading.Lock()
+_installed_callback: object | None = None
+
+
+@llama_cpp.llama_log_callback
+def _forward_to_logging(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+    message = text.decode("utf-8", errors="replace").rstrip()
+    if message:
+        logger.log(logging.WARNING if level in (2, 3) else logging.DEBUG, message)
+
+
+def route_llama_logs_to_logging() -> None:
+    """Replace llama.cpp's log callback (once per process) with one that never prints."""
+    global _installed_callback
+    with _install_lock:
+        if _installed_callback is None:
+            llama_cpp.llama_log_set(_forward_to_logging, ctypes.c_void_p(0))
+            _installed_callback = _forward_to_logging
+
+
+class _LoggingWriter(io.TextIOBase):
+    """A text stream that sends each line written to it to the llama logger."""
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines():
+            if line.strip():
+                logger.debug(line)
+        return len(text)
+
+
+@contextlib.contextmanager
+def python_prints_to_logging() -> Iterator[None]:
+    """Send ``print(..., file=sys.stderr)`` calls made inside the block to the logger."""
+    with contextlib.redirect_stderr(_LoggingWriter()), contextlib.redirect_stdout(_LoggingWriter()):
+        yield

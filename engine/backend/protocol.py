@@ -1,0 +1,122 @@
+"""The one interface every model runtime offers the rest of Draftsmith.
+
+Workflows depend on this protocol only, so the same drafting code runs on the
+in-process llama.cpp model or on a server across the room. Streaming takes a
+plain ``threading.Event`` so a UI worker can cancel without the engine knowing
+about any UI.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol, runtime_checkable
+
+from prompts import RenderedPrompt
+
+
+class PromptStyle(str, Enum):
+    """How a model wants its prompt: plain text to continue, or chat messages."""
+
+    COMPLETION = "completion"
+    CHAT = "chat"
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    """How to pick each next token. Defaults suit prose from small local models."""
+
+    max_tokens: int = 256
+    temperature: float = 0.8
+    top_p: float = 0.95
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+
+
+@dataclass
+class GenerationStats:
+    """What one call cost, for the status bar, the inspector and benchmarks."""
+
+    prompt_tokens: int = 0
+    reused_tokens: int | None = None
+    """Prompt tokens served from the KV cache (None when the backend cannot tell)."""
+    evaluated_tokens: int = 0
+    generated_tokens: int = 0
+    prompt_seconds: float = 0.0
+    generation_seconds: float = 0.0
+    stop_reason: str = "stop"
+    """``stop`` (end of text or a stop string), ``length`` or ``cancelled``."""
+
+    @property
+    def tokens_per_second(self) -> float:
+        if self.generation_seconds <= 0:
+            return 0.0
+        return self.generated_tokens / self.generation_seconds
+
+
+@dataclass(frozen=True)
+class TokenScores:
+    """Per-token log-probabilities of a continuation given its context."""
+
+    tokens: tuple[str, ...]
+    logprobs: tuple[float, ...] = field(default=())
+
+    @property
+    def mean_logprob(self) -> float:
+        return sum(self.logprobs) / len(self.logprobs) if self.logprobs else 0.0
+
+    @property
+    def mean_nll(self) -> float:
+        """Mean negative log-likelihood in nats per token (lower is better)."""
+        return -self.mean_logprob
+
+    @property
+    def perplexity(self) -> float:
+        return math.exp(self.mean_nll)
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A loaded model, wherever it runs."""
+
+    @property
+    def description(self) -> str:
+        """A short name for the status bar: the model and where it runs."""
+        ...
+
+    @property
+    def context_length(self) -> int:
+        """Tokens the model sees at once (prompt plus generated text)."""
+        ...
+
+    @property
+    def prompt_style(self) -> PromptStyle: ...
+
+    @property
+    def last_stats(self) -> GenerationStats | None:
+        """Stats of the most recent ``stream`` call, final once it has ended."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes in the model's vocabulary, without BOS."""
+        ...
+
+    def stream(
+        self,
+        prompt: RenderedPrompt,
+        settings: SamplingSettings,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[str]:
+        """Yield the completion as text pieces; stop within a token of ``cancel`` being set."""
+        ...
+
+    def score(self, context: str, continuation: str) -> TokenScores:
+        """Log-probability of each token of ``continuation`` following ``context``."""
+        ...
+
+    def close(self) -> None: ...

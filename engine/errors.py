@@ -1,0 +1,35 @@
+"""Errors the engine raises for the writer to read.
+
+Each carries one plain sentence: the command line prints it and exits with
+code 2 (bad input) or 1 (a runtime failure); the app shows it in a notice.
+"""
+
+from __future__ import annotations
+
+
+class DraftsmithError(Exception):
+    """Base of every error meant to be shown to the writer as it is."""
+
+    exit_code = 1
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+
+
+class ModelFileError(DraftsmithError):
+    """A model or adapter file that cannot be used, and why, in one sentence."""
+
+    exit_code = 2
+
+
+class BackendError(DraftsmithError):
+    """The model runtime or server failed while working."""
+
+    exit_code = 1
+
+
+class PromptTooLongError(DraftsmithError):
+    """A prompt that would not fit the model's context window."""
+
+    exit_code = 2

@@ -1,0 +1,1 @@
+"""Model files: the default model, discovery, registration and validation."""

@@ -1,0 +1,1 @@
+"""Generation workflows: each asks for a context, renders a prompt and streams."""

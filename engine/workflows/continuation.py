@@ -1,0 +1,59 @@
+"""Continue a passage of prose where the writer left off.
+
+Without a project the passage itself is the whole context; when it is longer
+than the model can see, its most recent part is kept, cut at a paragraph or
+sentence boundary so the model never starts mid-word.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from engine.backend.protocol import Backend, SamplingSettings
+from engine.errors import PromptTooLongError
+from prompts import render
+
+_TEMPLATE_ALLOWANCE = 96
+"""Tokens kept free for the instruct template's wrapping and the BOS token."""
+
+
+def continue_passage(
+    backend: Backend,
+    passage: str,
+    settings: SamplingSettings,
+    cancel: threading.Event | None = None,
+) -> Iterator[str]:
+    """Stream a continuation of ``passage``."""
+    budget = backend.context_length - settings.max_tokens - _TEMPLATE_ALLOWANCE
+    if budget <= 0:
+        raise PromptTooLongError(
+            f"Asking for {settings.max_tokens} tokens leaves no room for the passage in a "
+            f"{backend.context_length}-token context."
+        )
+    window = fit_tail(backend, passage, budget)
+    yield from backend.stream(render("continue", {"passage": window}), settings, cancel)
+
+
+def fit_tail(backend: Backend, text: str, budget: int) -> str:
+    """The longest ending of ``text`` that takes at most ``budget`` tokens, cut cleanly."""
+    if backend.count_tokens(text) <= budget:
+        return text
+    low, high = 0, len(text)  # search the start offset: later start, fewer tokens
+    while low < high:
+        middle = (low + high) // 2
+        if backend.count_tokens(text[middle:]) <= budget:
+            high = middle
+        else:
+            low = middle + 1
+    return _clean_start(text, low)
+
+
+def _clean_start(text: str, start: int) -> str:
+    """Move ``start`` forward to the next paragraph, sentence or word boundary."""
+    tail = text[start:]
+    for boundary in ("\n\n", ". ", " "):
+        cut = tail.find(boundary)
+        if 0 <= cut < len(tail) // 2:
+            return tail[cut + len(boundary):].lstrip()
+    return tail
