@@ -181,7 +181,8 @@ class LlamaBackend:
                 pieces.close()
                 ended = time.perf_counter()
                 first_piece_at = first_piece_at or ended
-                stats.generated_tokens = counter.count
+                # llama-cpp-python samples one token past max_tokens before stopping.
+                stats.generated_tokens = min(counter.count, settings.max_tokens)
                 stats.prompt_seconds = first_piece_at - started
                 stats.generation_seconds = ended - first_piece_at
                 stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason

@@ -1,0 +1,46 @@
+"""A fake backend for fast UI unit tests. Features are also tested on the real model."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from prompts import RenderedPrompt
+
+
+class FakeBackend:
+    """Streams numbered words at a steady pace; counts tokens as words."""
+
+    description = "fake model (tests)"
+    context_length = 4096
+    prompt_style = PromptStyle.COMPLETION
+
+    def __init__(self, delay: float = 0.01) -> None:
+        self.delay = delay
+        self.last_stats: GenerationStats | None = None
+        self.prompts: list[str] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def stream(self, prompt: RenderedPrompt, settings: SamplingSettings,
+               cancel: threading.Event | None = None) -> Iterator[str]:
+        self.prompts.append(prompt.text)
+        stats = GenerationStats(prompt_tokens=self.count_tokens(prompt.text), stop_reason="length")
+        self.last_stats = stats
+        for index in range(settings.max_tokens):
+            if cancel is not None and cancel.is_set():
+                stats.stop_reason = "cancelled"
+                return
+            time.sleep(self.delay)
+            stats.generated_tokens += 1
+            yield f" word{index}"
+
+    def score(self, context: str, continuation: str) -> TokenScores:
+        words = tuple(continuation.split())
+        return TokenScores(tokens=words, logprobs=tuple(-1.0 for _ in words))
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,136 @@
+"""The in-process backend on the real default model: count, generate, cancel, score."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from engine.backend.llama_backend import LlamaBackend
+from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
+from engine.errors import PromptTooLongError
+from prompts import render
+
+pytestmark = pytest.mark.model
+
+OPENING = (
+    "The rain had not stopped for three days. Martha stood at the kitchen window, "
+    "watching the river rise over the lower field, and thought about her brother."
+)
+
+
+def prompt(text: str = OPENING):
+    return render("continue", {"passage": text})
+
+
+def test_it_is_a_backend_in_completion_style(llama_backend: LlamaBackend) -> None:
+    assert isinstance(llama_backend, Backend)
+    assert llama_backend.prompt_style is PromptStyle.COMPLETION  # Gemma 3 270M is a base model
+    assert llama_backend.context_length == 2048
+
+
+def test_count_tokens(llama_backend: LlamaBackend) -> None:
+    assert llama_backend.count_tokens("") == 0
+    one = llama_backend.count_tokens("Martha stood at the window.")
+    two = llama_backend.count_tokens("Martha stood at the window. Martha stood at the window.")
+    assert 3 <= one < 15
+    assert one < two <= 2 * one + 1
+    assert llama_backend.count_tokens("word " * 400) >= 400
+
+
+def test_generate_streams_text_and_reports_stats(llama_backend: LlamaBackend) -> None:
+    settings = SamplingSettings(max_tokens=24, seed=7, temperature=0.7)
+    pieces = list(llama_backend.stream(prompt(), settings))
+    assert len(pieces) > 1
+    assert "".join(pieces).strip()
+    stats = llama_backend.last_stats
+    assert stats is not None
+    assert 1 <= stats.generated_tokens <= 24
+    assert stats.prompt_tokens == llama_backend.count_tokens(OPENING) + 1  # plus BOS
+    assert stats.tokens_per_second > 0
+    assert stats.stop_reason in {"stop", "length"}
+
+
+def test_same_seed_same_text(llama_backend: LlamaBackend) -> None:
+    settings = SamplingSettings(max_tokens=20, seed=42)
+    first = "".join(llama_backend.stream(prompt(), settings))
+    second = "".join(llama_backend.stream(prompt(), settings))
+    assert first == second
+
+
+def test_kv_cache_prefix_is_reused(llama_backend: LlamaBackend) -> None:
+    settings = SamplingSettings(max_tokens=4, seed=1)
+    list(llama_backend.stream(prompt(), settings))
+    list(llama_backend.stream(prompt(OPENING + " She"), settings))
+    stats = llama_backend.last_stats
+    assert stats.reused_tokens >= llama_backend.count_tokens(OPENING) - 1
+    assert stats.evaluated_tokens == stats.prompt_tokens - stats.reused_tokens
+    assert stats.evaluated_tokens <= 3
+
+
+def test_cancel_mid_stream_from_the_consumer(llama_backend: LlamaBackend) -> None:
+    cancel = threading.Event()
+    received = []
+    for piece in llama_backend.stream(prompt(), SamplingSettings(max_tokens=200, seed=3), cancel):
+        received.append(piece)
+        if len(received) == 5:
+            cancel.set()
+    stats = llama_backend.last_stats
+    assert stats.stop_reason == "cancelled"
+    assert len(received) == 5  # nothing arrives after the cancel is seen
+    assert stats.generated_tokens <= 7
+
+
+def test_cancel_from_another_thread_stops_within_a_token(llama_backend: LlamaBackend) -> None:
+    cancel = threading.Event()
+    counts_when_cancelled = []
+    received = []
+
+    def consume() -> None:
+        for piece in llama_backend.stream(prompt(), SamplingSettings(max_tokens=400, seed=5), cancel):
+            received.append(piece)
+            if len(received) == 10:
+                counts_when_cancelled.append(len(received))
+                threading.Thread(target=cancel.set).start()
+
+    worker = threading.Thread(target=consume)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    assert llama_backend.last_stats.stop_reason == "cancelled"
+    assert len(received) <= counts_when_cancelled[0] + 2
+
+
+def test_prompt_longer_than_context_is_refused(llama_backend: LlamaBackend) -> None:
+    with pytest.raises(PromptTooLongError):
+        list(llama_backend.stream(prompt("word " * 3000), SamplingSettings(max_tokens=8)))
+
+
+def test_score_gives_one_logprob_per_token(llama_backend: LlamaBackend) -> None:
+    continuation = " She had not heard from him since the spring."
+    scores = llama_backend.score(OPENING, continuation)
+    assert len(scores.logprobs) == llama_backend.count_tokens(continuation)
+    assert all(value <= 0 for value in scores.logprobs)
+    assert "".join(scores.tokens) == continuation
+
+
+def test_score_prefers_fluent_text_to_scrambled_text(llama_backend: LlamaBackend) -> None:
+    fluent = " She pulled on her boots and went out into the rain to find him."
+    words = fluent.split()
+    scrambled = " " + " ".join(words[::2] + words[1::2])
+    assert llama_backend.score(OPENING, fluent).mean_nll < llama_backend.score(OPENING, scrambled).mean_nll
+
+
+def test_score_is_stable_under_kv_reuse(llama_backend: LlamaBackend) -> None:
+    continuation = " The water was already at the gate."
+    first = llama_backend.score(OPENING, continuation)
+    list(llama_backend.stream(prompt(), SamplingSettings(max_tokens=8, seed=2)))
+    second = llama_backend.score(OPENING, continuation)
+    assert second.logprobs == pytest.approx(first.logprobs, abs=1e-3)
+
+
+def test_generation_after_scoring_matches_a_fresh_generation(llama_backend: LlamaBackend) -> None:
+    settings = SamplingSettings(max_tokens=16, seed=11)
+    expected = "".join(llama_backend.stream(prompt(), settings))
+    llama_backend.score(OPENING, " Then the telephone rang.")
+    assert "".join(llama_backend.stream(prompt(), settings)) == expected
