@@ -148,7 +148,6 @@ class LlamaBackend:
                 prompt_tokens=len(tokens), reused_tokens=reused, evaluated_tokens=len(tokens) - reused
             )
             self._last_stats = stats
-            counter = _TokenCounter(cancel)
             started = time.perf_counter()
             first_piece_at: float | None = None
             pieces = self._llm.create_completion(
@@ -161,7 +160,6 @@ class LlamaBackend:
                 seed=settings.seed,
                 stop=list(settings.stop + template_stops) or None,
                 stream=True,
-                stopping_criteria=llama_cpp.StoppingCriteriaList([counter]),
             )
             finish_reason = "stop"
             try:
@@ -181,11 +179,19 @@ class LlamaBackend:
                 pieces.close()
                 ended = time.perf_counter()
                 first_piece_at = first_piece_at or ended
-                # llama-cpp-python samples one token past max_tokens before stopping.
-                stats.generated_tokens = min(counter.count, settings.max_tokens)
+                stats.generated_tokens = self._tokens_generated_since(len(tokens), settings.max_tokens)
                 stats.prompt_seconds = first_piece_at - started
                 stats.generation_seconds = ended - first_piece_at
                 stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason
+
+    def _tokens_generated_since(self, prompt_length: int, max_tokens: int) -> int:
+        """Tokens sampled after the prompt, read from llama.cpp's own position.
+
+        Every sampled token but the last is fed back into the context, so the
+        context grew by one less than the tokens generated. Counting this way costs
+        nothing per token, unlike a Python callback on the hot path.
+        """
+        return max(0, min(self._llm.n_tokens - prompt_length + 1, max_tokens))
 
     def score(self, context: str, continuation: str) -> TokenScores:
         context_tokens = self.tokenize(context, add_bos=True)
@@ -211,22 +217,6 @@ class LlamaBackend:
     def close(self) -> None:
         with self._lock:
             self._llm.close()
-
-
-class _TokenCounter:
-    """A stopping criterion that counts sampled tokens and stops when cancelled.
-
-    llama-cpp-python calls it before each token is yielded, so cancelling takes
-    effect within one token even while the consumer is busy.
-    """
-
-    def __init__(self, cancel: threading.Event) -> None:
-        self.cancel = cancel
-        self.count = 0
-
-    def __call__(self, input_ids: np.ndarray, logits: np.ndarray) -> bool:
-        self.count += 1
-        return self.cancel.is_set()
 
 
 def _score_with_prefix_reuse(llm: llama_cpp.Llama, context: list[int], continuation: list[int]) -> list[float]:

@@ -1,0 +1,109 @@
+"""Generated tokens/s of Draftsmith's streaming path against raw llama-cpp-python.
+
+Both load the default model with the same context, threads and batch, and
+generate from the same prompt with the same seed, so they produce the same text;
+only the time after the first token is compared, in alternating rounds within one
+run, and the median of each is reported with their ratio (goal: at least 0.97).
+
+    python bench/throughput.py [--tokens 256] [--rounds 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import llama_cpp  # noqa: E402
+
+from bench.machine import machine_description  # noqa: E402
+from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
+from engine.backend.protocol import SamplingSettings  # noqa: E402
+from engine.models.default_model import ensure_default_model  # noqa: E402
+from prompts import render  # noqa: E402
+
+PROMPT = (
+    "It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
+    "foolishness, it was the epoch of belief, it was the epoch of incredulity. In the little town by the "
+    "sea, the fishermen came home at dusk, and"
+)
+N_CTX, N_BATCH = 2048, 512
+
+
+def timed(stream) -> tuple[str, float]:
+    """The streamed text and the seconds from its first piece to its end."""
+    first: float | None = None
+    parts = []
+    for piece in stream:
+        first = first or time.perf_counter()
+        parts.append(piece)
+    return "".join(parts), time.perf_counter() - (first or time.perf_counter())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tokens", type=int, default=256)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    model = ensure_default_model()
+    threads = os.cpu_count() or 2
+    ours = LlamaBackend(model, LlamaSettings(n_ctx=N_CTX, n_batch=N_BATCH, n_threads=threads))
+    raw = llama_cpp.Llama(str(model), n_ctx=N_CTX, n_batch=N_BATCH, n_threads=threads, verbose=False)
+    sampling = SamplingSettings(max_tokens=args.tokens, temperature=0.8, top_p=0.95, min_p=0.05,
+                                repeat_penalty=1.1, seed=1234)
+    prompt = render("continue", {"passage": PROMPT})
+
+    def run_raw() -> tuple[str, float]:
+        chunks = raw.create_completion(
+            PROMPT, max_tokens=sampling.max_tokens, temperature=sampling.temperature, top_p=sampling.top_p,
+            min_p=sampling.min_p, repeat_penalty=sampling.repeat_penalty, seed=sampling.seed, stream=True)
+        return timed(chunk["choices"][0]["text"] for chunk in chunks)
+
+    def run_ours() -> tuple[str, float]:
+        return timed(ours.stream(prompt, sampling))
+
+    rates: dict[str, list[float]] = {"raw llama-cpp-python": [], "Draftsmith stream": []}
+    texts: dict[str, str] = {}
+    for round_index in range(args.rounds):
+        order = [("raw llama-cpp-python", run_raw), ("Draftsmith stream", run_ours)]
+        for name, run in order if round_index % 2 == 0 else order[::-1]:
+            text, seconds = run()
+            tokens = len(raw.tokenize(text.encode("utf-8"), add_bos=False))
+            rates[name].append((tokens - 1) / seconds if seconds > 0 else 0.0)
+            texts[name] = text
+        print(f"round {round_index + 1}/{args.rounds} done", file=sys.stderr)
+
+    medians = {name: statistics.median(values) for name, values in rates.items()}
+    ratio = medians["Draftsmith stream"] / medians["raw llama-cpp-python"]
+    result = {
+        "machine": machine_description(),
+        "tokens": args.tokens,
+        "rounds": args.rounds,
+        "same_text": texts["raw llama-cpp-python"] == texts["Draftsmith stream"],
+        "median_tokens_per_second": medians,
+        "ratio": ratio,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"Machine: {result['machine']}")
+    print(f"Gemma 3 270M Q4_K_M, n_ctx {N_CTX}, {threads} threads, {args.tokens} tokens, "
+          f"median of {args.rounds} rounds, identical text: {result['same_text']}\n")
+    print("| path | generated tokens/s (median) |")
+    print("|---|---|")
+    for name, value in medians.items():
+        print(f"| {name} | {value:.1f} |")
+    print(f"| **ratio** (Draftsmith / raw) | **{ratio:.3f}** |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
