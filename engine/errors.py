@@ -6,15 +6,10 @@ code 2 (bad input) or 1 (a runtime failure); the app shows it in a notice.
 
 from __future__ import annotations
 
+from memory.errors import DraftsmithError, ManuscriptError, ProjectError
 
-class DraftsmithError(Exception):
-    """Base of every error meant to be shown to the writer as it is."""
-
-    exit_code = 1
-
-    def __init__(self, sentence: str) -> None:
-        super().__init__(sentence)
-        self.sentence = sentence
+__all__ = ["BackendError", "DraftsmithError", "ManuscriptError", "ModelFileError", "ProjectError",
+           "PromptTooLongError"]
 
 
 class ModelFileError(DraftsmithError):

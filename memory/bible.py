@@ -1,0 +1,161 @@
+"""The story bible: characters, places and things, with aliases and facts.
+
+Entries are found automatically from the manuscript (names that recur mid-sentence,
+the pronouns used near them) and always editable by the writer; the writer's
+entries are never overwritten by a later extraction. The assembler includes the
+entries named near the cursor, so a small model keeps names and pronouns straight.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from memory.extractive import _NOT_NAMES, sentences
+from memory.store import ProjectStore, now
+
+HONORIFICS = ("Mr", "Mrs", "Miss", "Ms", "Dr", "Captain", "Squire", "Lady", "Sir", "Lord", "Colonel", "Aunt",
+              "Uncle", "Father", "Mother", "Professor")
+_HONORIFIC = "|".join(HONORIFICS)
+_CANDIDATE = re.compile(
+    rf"(?<=[a-z,;:\u2014-] )(?:(?P<title>{_HONORIFIC})\.? )?(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?"
+    rf"(?: [A-Z][a-z]+)?)"
+)
+_HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(r"\b(at|in|to|from|near|towards)\s+$")
+MIN_MENTIONS = 3
+
+
+@dataclass
+class BibleEntry:
+    name: str
+    kind: str = "character"  # character, place or thing
+    aliases: list[str] = field(default_factory=list)
+    pronouns: str = ""
+    facts: list[str] = field(default_factory=list)
+    mentions: int = 0
+    source: str = "auto"  # auto or writer
+
+    def line(self) -> str:
+        """One short line for the prompt: ``Elizabeth (she/her): second of five sisters``."""
+        detail = f" ({self.pronouns})" if self.pronouns else ""
+        facts = f": {'; '.join(self.facts)}" if self.facts else ""
+        return f"{self.name}{detail}{facts}"
+
+    def all_names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+def load_bible(store: ProjectStore) -> list[BibleEntry]:
+    rows = store.db.execute(
+        "SELECT name, kind, aliases, pronouns, facts, mentions, source FROM bible ORDER BY mentions DESC, name"
+    ).fetchall()
+    return [BibleEntry(name, kind, json.loads(aliases or "[]"), pronouns or "", json.loads(facts or "[]"),
+                       mentions or 0, source) for name, kind, aliases, pronouns, facts, mentions, source in rows]
+
+
+def save_entry(store: ProjectStore, entry: BibleEntry) -> None:
+    """Create or replace the entry with this name."""
+    with store.db.conn:
+        _upsert_by_name(store, entry)
+
+
+def _upsert_by_name(store: ProjectStore, entry: BibleEntry) -> None:
+    store.db.execute(
+        "INSERT INTO bible (name, kind, aliases, pronouns, facts, mentions, source, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, "
+        "aliases = excluded.aliases, pronouns = excluded.pronouns, facts = excluded.facts, "
+        "mentions = excluded.mentions, source = excluded.source, updated_at = excluded.updated_at",
+        [entry.name, entry.kind, json.dumps(entry.aliases), entry.pronouns, json.dumps(entry.facts),
+         entry.mentions, entry.source, now()],
+    )
+
+
+def delete_entry(store: ProjectStore, name: str) -> bool:
+    with store.db.conn:
+        return store.db.execute("DELETE FROM bible WHERE name = ?", [name]).rowcount > 0
+
+
+def extract_bible(store: ProjectStore, min_mentions: int = MIN_MENTIONS) -> list[BibleEntry]:
+    """Find recurring names in the manuscript and store them, keeping the writer's entries."""
+    text = "\n\n".join(document.text for document in store.documents())
+    found = _find_entries(text, min_mentions)
+    writer_names = {e.name for e in load_bible(store) if e.source == "writer"}
+    with store.db.conn:
+        store.db.execute("DELETE FROM bible WHERE source = 'auto'")
+        for entry in found:
+            if entry.name not in writer_names:
+                _upsert_by_name(store, entry)
+    return load_bible(store)
+
+
+def _find_entries(text: str, min_mentions: int) -> list[BibleEntry]:
+    counts: Counter[str] = Counter()
+    titled: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    place_votes: Counter[str] = Counter()
+    for match in _CANDIDATE.finditer(text):
+        name = match.group("name")
+        if name.split()[0] in _NOT_NAMES:
+            continue
+        counts[name] += 1
+        if match.group("title"):
+            titled[name][f"{match.group('title')}. {name}" if match.group("title") in ("Mr", "Mrs", "Dr", "Ms")
+                         else f"{match.group('title')} {name}"] += 1
+        if _PLACE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            place_votes[name] += 1
+    frequent = {name: n for name, n in counts.items() if n >= min_mentions}
+    # "Elizabeth Bennet" folds into "Elizabeth" when the short form is itself frequent.
+    merged: dict[str, BibleEntry] = {}
+    for name, n in sorted(frequent.items(), key=lambda item: (len(item[0].split()), -item[1])):
+        head = name.split()[0]
+        if " " in name and head in merged:
+            merged[head].aliases.append(name)
+            merged[head].mentions += n
+            continue
+        entry = BibleEntry(name=name, mentions=n, aliases=[t for t, _ in titled[name].most_common(2)])
+        entry.kind = "place" if place_votes[name] > n / 2 and not titled[name] else "character"
+        merged[name] = entry
+    pronouns = _pronouns(text, merged)
+    for entry in merged.values():
+        entry.pronouns = pronouns.get(entry.name, "")
+        if entry.pronouns and entry.kind == "place":
+            entry.kind = "character"
+    return sorted(merged.values(), key=lambda e: -e.mentions)
+
+
+def _pronouns(text: str, entries: dict[str, BibleEntry]) -> dict[str, str]:
+    """He or she, by the pronouns in sentences that name one character and the sentence after."""
+    lookup = {alias: e.name for e in entries.values() for alias in e.all_names()}
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lookup), key=len, reverse=True)) + r")\b") \
+        if lookup else None
+    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    if pattern is None:
+        return {}
+    all_sentences = sentences(text)
+    for index, sentence in enumerate(all_sentences):
+        named = {lookup[m] for m in pattern.findall(sentence)}
+        if len(named) != 1:
+            continue
+        window = sentence + " " + (all_sentences[index + 1] if index + 1 < len(all_sentences) else "")
+        name = next(iter(named))
+        votes[name]["he/him"] += len(_HE.findall(window))
+        votes[name]["she/her"] += len(_SHE.findall(window))
+    result = {}
+    for name, tally in votes.items():
+        (best, top), (_, second) = (tally.most_common(2) + [("", 0)])[:2]
+        if top >= 3 and top >= 2 * second:
+            result[name] = best
+    return result
+
+
+def entries_mentioned(entries: list[BibleEntry], text: str) -> list[tuple[BibleEntry, int]]:
+    """Entries named in ``text`` with how often, most mentioned first."""
+    found = []
+    for entry in entries:
+        hits = sum(len(re.findall(rf"\b{re.escape(name)}\b", text)) for name in entry.all_names())
+        if hits:
+            found.append((entry, hits))
+    return sorted(found, key=lambda pair: (-pair[1], -pair[0].mentions))

@@ -1,0 +1,53 @@
+"""Read a manuscript file (.txt, .md or .docx) into text.
+
+Word documents are read with python-docx; their heading styles become Markdown
+headings so one heading detector serves every format.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from memory.errors import ManuscriptError
+from memory.text_normalize import DecodedText, decode_manuscript
+
+MAX_MANUSCRIPT_BYTES = 64 * 1024 * 1024
+"""Far beyond any novel (a 500k-word book is about 3 MB); larger files are refused."""
+
+
+def read_manuscript_file(path: Path) -> DecodedText:
+    if not path.exists():
+        raise ManuscriptError(f"There is no file at {path}.")
+    if path.is_dir():
+        raise ManuscriptError(f"{path} is a folder; give the path of a .txt, .md or .docx file.")
+    size = path.stat().st_size
+    if size > MAX_MANUSCRIPT_BYTES:
+        raise ManuscriptError(
+            f"{path.name} is {size / 1024 / 1024:.0f} MB; a manuscript is rarely over 5 MB, so this is "
+            f"probably not one (the limit is {MAX_MANUSCRIPT_BYTES // 1024 // 1024} MB). Split it into volumes."
+        )
+    if path.suffix.lower() == ".docx" or (zipfile.is_zipfile(path) and path.suffix.lower() not in (".txt", ".md")):
+        return DecodedText(text=_docx_text(path), encoding="docx")
+    return decode_manuscript(path.read_bytes(), path.name)
+
+
+def _docx_text(path: Path) -> str:
+    import docx  # python-docx; imported here because only .docx imports need it
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # python-docx raises several unrelated types for bad files
+        raise ManuscriptError(f"{path.name} cannot be read as a Word document ({error}).") from error
+    lines = []
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        if style.lower().startswith("heading") and style[-1:].isdigit():
+            text = "#" * int(style[-1]) + " " + text
+        lines.append(text)
+    if not lines:
+        raise ManuscriptError(f"{path.name} has no text in it.")
+    return "\n\n".join(lines)

@@ -1,0 +1,60 @@
+"""An open project with its derived structures cached.
+
+The pyramid is rebuilt only when the manuscript changes (the store's version
+counter), so assembling contexts at the cursor costs a handful of lookups,
+not a pass over the whole book.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from memory.pyramid import Pyramid
+from memory.store import ChunkRef, Document, ProjectStore
+from memory.summaries import refresh_extractive
+from memory.token_counting import TokenCounter
+
+
+class Project:
+    """A project store plus the model's token counter and cached derived data."""
+
+    def __init__(self, store: ProjectStore, count_tokens: TokenCounter) -> None:
+        self.store = store
+        self.count_tokens = count_tokens
+        self._pyramid: Pyramid | None = None
+        self._documents: list[Document] | None = None
+        self._version = -1
+
+    @classmethod
+    def open(cls, path: Path | str, count_tokens: TokenCounter, create: bool = False) -> Project:
+        return cls(ProjectStore(path, create=create), count_tokens)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _refresh(self) -> None:
+        version = self.store.manuscript_version
+        if version != self._version:
+            self._pyramid = Pyramid(self.store.chunk_refs())
+            self._documents = self.store.documents()
+            self._version = version
+
+    @property
+    def pyramid(self) -> Pyramid:
+        self._refresh()
+        assert self._pyramid is not None
+        return self._pyramid
+
+    @property
+    def documents(self) -> list[Document]:
+        self._refresh()
+        assert self._documents is not None
+        return self._documents
+
+    @property
+    def chunks(self) -> list[ChunkRef]:
+        return self.pyramid.refs
+
+    def ensure_summaries(self) -> int:
+        """Extractive summaries for any stale group; returns how many were written."""
+        return refresh_extractive(self.store, self.pyramid)

@@ -1,0 +1,240 @@
+"""The project store: one SQLite file holding a whole book.
+
+Manuscript documents (front matter, parts, chapters), their chunks, summaries,
+the story bible, settings and history live in one portable file that a writer can
+copy or back up. Every write is one transaction, and the file is in WAL mode, so
+a crash leaves either the old state or the new, never half of an edit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from memory.chunking import Chunk
+from memory.errors import ProjectError
+from memory.migrations import migrate
+
+APP_MARKER = "draftsmith-project"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    kind: str
+    title: str
+    parent_id: int | None
+    position: int
+    text: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class ChunkRef:
+    """A chunk's place and identity without its text: the pyramid is built from these."""
+
+    id: int
+    document_id: int
+    ordinal: int
+    tokens: int
+    hash: str
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class ProjectStore:
+    """An open project file."""
+
+    def __init__(self, path: Path | str, create: bool = False) -> None:
+        self.path = Path(path).expanduser()
+        if not create and not self.path.exists():
+            raise ProjectError(f"There is no project at {self.path}.")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._check_is_project(create)
+            self.db.enable_wal()
+            migrate(self.db)
+            if create:
+                self.db["project"].upsert({"key": "app", "value": APP_MARKER}, pk="key")
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.path.name} is not a Draftsmith project ({error}).") from error
+
+    def _check_is_project(self, create: bool) -> None:
+        tables = set(self.db.table_names())
+        if tables and "project" not in tables:
+            raise ProjectError(f"{self.path.name} is an SQLite file but not a Draftsmith project.")
+        if not tables and not create:
+            raise ProjectError(f"{self.path.name} is empty, not a Draftsmith project.")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> ProjectStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- change tracking --------------------------------------------------------
+
+    @property
+    def manuscript_version(self) -> int:
+        """Grows with every manuscript change; caches of derived data compare it."""
+        return int(self.get_setting("manuscript_version", 0))
+
+    def _bump_version(self) -> None:
+        self.set_setting("manuscript_version", self.manuscript_version + 1)
+
+    # -- documents --------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        rows = self.db.execute(
+            "SELECT id, kind, title, parent_id, position, text FROM documents ORDER BY position"
+        ).fetchall()
+        return [Document(*row) for row in rows]
+
+    def document(self, document_id: int) -> Document:
+        row = self.db.execute(
+            "SELECT id, kind, title, parent_id, position, text FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"The project has no document {document_id}.")
+        return Document(*row)
+
+    def chapters(self) -> list[Document]:
+        return [document for document in self.documents() if document.kind == "chapter"]
+
+    def write_documents(self, documents: list[tuple[Document, list[Chunk] | None]], removed: Iterable[int],
+                        action: str, detail: dict[str, Any]) -> None:
+        """Store a reconciled manuscript in one transaction.
+
+        ``documents`` pairs each document with its new chunks, or None when its
+        text is unchanged (its chunks stay). Replaced texts are kept as versions.
+        """
+        with self.db.conn:
+            for document_id in removed:
+                self._keep_version(document_id)
+                self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
+                self.db.execute("DELETE FROM documents WHERE id = ?", [document_id])
+            for document, chunks in documents:
+                if chunks is not None:
+                    self._keep_version(document.id)
+                self.db["documents"].upsert(
+                    {"id": document.id, "kind": document.kind, "title": document.title,
+                     "parent_id": document.parent_id, "position": document.position,
+                     "text": document.text, "updated_at": now()},
+                    pk="id",
+                )
+                if chunks is not None:
+                    self._replace_chunks(document.id, chunks)
+            self.log(action, detail)
+            self._bump_version()
+
+    def _keep_version(self, document_id: int) -> None:
+        self.db.execute(
+            "INSERT INTO document_versions (document_id, title, text, saved_at) "
+            "SELECT id, title, text, ? FROM documents WHERE id = ? AND text != ''",
+            [now(), document_id],
+        )
+
+    def _replace_chunks(self, document_id: int, chunks: list[Chunk]) -> None:
+        self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
+        self.db["chunks"].insert_all(
+            ({"document_id": document_id, "ordinal": c.ordinal, "start": c.start, "end": c.end,
+              "text": c.text, "tokens": c.tokens, "hash": c.hash} for c in chunks),
+            batch_size=500,
+        )
+
+    def next_document_id(self) -> int:
+        return (self.db.execute("SELECT MAX(id) FROM documents").fetchone()[0] or 0) + 1
+
+    def versions(self, document_id: int) -> list[tuple[str, str]]:
+        """Earlier texts of a document, oldest first, as (saved_at, text)."""
+        return self.db.execute(
+            "SELECT saved_at, text FROM document_versions WHERE document_id = ? ORDER BY id", [document_id]
+        ).fetchall()
+
+    # -- chunks -----------------------------------------------------------------
+
+    def chunk_refs(self) -> list[ChunkRef]:
+        """Every chunk in reading order."""
+        rows = self.db.execute(
+            "SELECT c.id, c.document_id, c.ordinal, c.tokens, c.hash FROM chunks c "
+            "JOIN documents d ON d.id = c.document_id ORDER BY d.position, c.ordinal"
+        ).fetchall()
+        return [ChunkRef(*row) for row in rows]
+
+    def chunk_texts(self, chunk_ids: Iterable[int]) -> dict[int, str]:
+        ids = list(chunk_ids)
+        texts: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            texts.update(self.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", batch).fetchall())
+        return texts
+
+    def search_chunks(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """Chunks matching an FTS5 query, best first, as (chunk id, bm25 rank)."""
+        try:
+            return self.db.execute(
+                "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY bm25(chunks_fts) LIMIT ?",
+                [query, limit],
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+    # -- summaries --------------------------------------------------------------
+
+    def summaries(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Stored summaries by group key, as (text, method)."""
+        keys = list(keys)
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            for key, text, method in self.db.execute(
+                f"SELECT key, text, method FROM summaries WHERE key IN ({marks})", batch
+            ):
+                found[key] = (text, method)
+        return found
+
+    def put_summaries(self, rows: Iterable[tuple[str, int, str, str, str]]) -> None:
+        """Write (key, level, text, method, model) rows in one transaction."""
+        with self.db.conn:
+            self.db["summaries"].upsert_all(
+                ({"key": key, "level": level, "text": text, "method": method, "model": model,
+                  "created_at": now()} for key, level, text, method, model in rows),
+                pk="key",
+                batch_size=500,
+            )
+
+    # -- settings and history ---------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+
+    def log(self, action: str, detail: dict[str, Any]) -> None:
+        self.db["history"].insert({"at": now(), "action": action, "detail": json.dumps(detail)})
+
+    def history(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for at, action, detail in self.db.execute("SELECT at, action, detail FROM history ORDER BY id"):
+            yield at, action, json.loads(detail)

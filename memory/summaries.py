@@ -1,0 +1,72 @@
+"""Keep every group of the pyramid summarised, and say which summaries are stale.
+
+Summaries are stored by group key (see ``pyramid``). A group with no stored
+summary is stale: its text changed since it was summarised, or it is new. Stale
+groups get an extractive summary at once (no model needed); the engine's summarize
+workflow later replaces extractive summaries with the model's, bottom-up, one
+committed row at a time, so a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from memory.extractive import summarize_summaries, summarize_text
+from memory.pyramid import Group, Pyramid
+from memory.store import ProjectStore
+
+EXTRACTIVE = "extractive"
+MODEL = "model"
+
+
+@dataclass(frozen=True)
+class SummaryStatus:
+    groups: int
+    by_model: int
+    extractive: int
+    missing: int
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def stale_groups(store: ProjectStore, pyramid: Pyramid) -> list[Group]:
+    """Groups with no summary for their current text, children first."""
+    groups = pyramid.all_groups()
+    stored = store.summaries(group.key for group in groups)
+    return [group for group in groups if group.key not in stored]
+
+
+def summary_status(store: ProjectStore, pyramid: Pyramid) -> SummaryStatus:
+    groups = pyramid.all_groups()
+    stored = store.summaries(group.key for group in groups)
+    by_model = sum(1 for g in groups if stored.get(g.key, ("", ""))[1] == MODEL)
+    extractive = sum(1 for g in groups if stored.get(g.key, ("", ""))[1] == EXTRACTIVE)
+    return SummaryStatus(len(groups), by_model, extractive, len(groups) - by_model - extractive)
+
+
+def refresh_extractive(store: ProjectStore, pyramid: Pyramid) -> int:
+    """Give every stale group an extractive summary; returns how many were written."""
+    stale = stale_groups(store, pyramid)
+    if not stale:
+        return 0
+    chunk_texts = store.chunk_texts(pyramid.refs[g.start].id for g in stale if g.level == 0)
+    known = {key: text for key, (text, _) in store.summaries(
+        child.key for g in stale for child in g.children).items()}
+    rows = []
+    for group in stale:  # children come before parents, so their summaries are known
+        if group.level == 0:
+            text = summarize_text(chunk_texts[pyramid.refs[group.start].id])
+        else:
+            text = summarize_summaries([known[child.key] for child in group.children])
+        known[group.key] = text
+        rows.append((group.key, group.level, text, EXTRACTIVE, ""))
+    store.put_summaries(rows)
+    return len(rows)
+
+
+def groups_to_summarize(store: ProjectStore, pyramid: Pyramid) -> list[Group]:
+    """Groups whose summary is not yet the model's, children first (the resume order)."""
+    groups = pyramid.all_groups()
+    stored = store.summaries(group.key for group in groups)
+    return [group for group in groups if stored.get(group.key, ("", ""))[1] != MODEL]
