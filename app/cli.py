@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.commands import models_command, write_command
+from app.commands import models_command, project_commands, write_command
 from engine.errors import DraftsmithError
 
-COMMANDS = (write_command, models_command)
+COMMANDS = (write_command, models_command, project_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ entries named near the cursor, so a small model keeps names and pronouns straigh
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter, defaultdict
@@ -152,10 +153,16 @@ def _pronouns(text: str, entries: dict[str, BibleEntry]) -> dict[str, str]:
 
 
 def entries_mentioned(entries: list[BibleEntry], text: str) -> list[tuple[BibleEntry, int]]:
-    """Entries named in ``text`` with how often, most mentioned first."""
-    found = []
-    for entry in entries:
-        hits = sum(len(re.findall(rf"\b{re.escape(name)}\b", text)) for name in entry.all_names())
-        if hits:
-            found.append((entry, hits))
-    return sorted(found, key=lambda pair: (-pair[1], -pair[0].mentions))
+    """Entries named in ``text`` with how often, most mentioned first (one regex pass)."""
+    if not entries or not text:
+        return []
+    owner = {name: entry for entry in entries for name in entry.all_names()}
+    hits: Counter[str] = Counter(owner[name].name for name in _names_pattern(tuple(owner)).findall(text))
+    by_name = {entry.name: entry for entry in entries}
+    return sorted(((by_name[name], n) for name, n in hits.items()), key=lambda pair: (-pair[1], -pair[0].mentions))
+
+
+@functools.lru_cache(maxsize=16)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b({alternatives})\b")

@@ -20,7 +20,7 @@ class Project:
 
     def __init__(self, store: ProjectStore, count_tokens: TokenCounter) -> None:
         self.store = store
-        self.count_tokens = count_tokens
+        self.count_tokens = _ShortTextCache(count_tokens)
         self._pyramid: Pyramid | None = None
         self._documents: list[Document] | None = None
         self._version = -1
@@ -35,7 +35,8 @@ class Project:
     def _refresh(self) -> None:
         version = self.store.manuscript_version
         if version != self._version:
-            self._pyramid = Pyramid(self.store.chunk_refs())
+            # Front matter (title page, dedication, contents) is not story: memory leaves it out.
+            self._pyramid = Pyramid(self.store.chunk_refs(story_only=True))
             self._documents = self.store.documents()
             self._version = version
 
@@ -58,3 +59,27 @@ class Project:
     def ensure_summaries(self) -> int:
         """Extractive summaries for any stale group; returns how many were written."""
         return refresh_extractive(self.store, self.pyramid)
+
+
+class _ShortTextCache:
+    """Remember the counts of short texts (summaries, bible lines, the opening).
+
+    The same few hundred short texts recur in every context; long texts (the recent
+    passage) rarely repeat exactly and are counted afresh.
+    """
+
+    def __init__(self, count_tokens: TokenCounter, max_length: int = 4000, max_entries: int = 8192) -> None:
+        self._count = count_tokens
+        self._max_length = max_length
+        self._max_entries = max_entries
+        self._known: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        if len(text) > self._max_length:
+            return self._count(text)
+        known = self._known.get(text)
+        if known is None:
+            if len(self._known) >= self._max_entries:
+                self._known.clear()
+            known = self._known[text] = self._count(text)
+        return known

@@ -170,11 +170,12 @@ class ProjectStore:
 
     # -- chunks -----------------------------------------------------------------
 
-    def chunk_refs(self) -> list[ChunkRef]:
-        """Every chunk in reading order."""
+    def chunk_refs(self, story_only: bool = False) -> list[ChunkRef]:
+        """Every chunk in reading order; ``story_only`` leaves out front matter (title pages, contents)."""
+        where = "WHERE d.kind != 'front' " if story_only else ""
         rows = self.db.execute(
             "SELECT c.id, c.document_id, c.ordinal, c.tokens, c.hash FROM chunks c "
-            "JOIN documents d ON d.id = c.document_id ORDER BY d.position, c.ordinal"
+            f"JOIN documents d ON d.id = c.document_id {where}ORDER BY d.position, c.ordinal"
         ).fetchall()
         return [ChunkRef(*row) for row in rows]
 
@@ -186,6 +187,13 @@ class ProjectStore:
             marks = ",".join("?" * len(batch))
             texts.update(self.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", batch).fetchall())
         return texts
+
+    def chunk_span(self, chunk_id: int) -> tuple[int, int]:
+        """(start, end) character offsets of a chunk in its document's text."""
+        row = self.db.execute("SELECT start, end FROM chunks WHERE id = ?", [chunk_id]).fetchone()
+        if row is None:
+            raise ProjectError(f"The project has no chunk {chunk_id}.")
+        return row[0], row[1]
 
     def search_chunks(self, query: str, limit: int) -> list[tuple[int, float]]:
         """Chunks matching an FTS5 query, best first, as (chunk id, bm25 rank)."""

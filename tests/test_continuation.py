@@ -8,18 +8,22 @@ from engine.backend.llama_backend import LlamaBackend
 from engine.backend.prompt_style import choose_prompt_style
 from engine.backend.protocol import PromptStyle, SamplingSettings
 from engine.models.gguf_info import GGUFInfo
-from engine.workflows.continuation import continue_passage, fit_tail
+from engine.workflows.continuation import continue_passage
+from memory.token_fit import fit_head, fit_tail
 
 
 @pytest.mark.model
 def test_fit_tail_respects_the_budget_and_starts_cleanly(llama_backend: LlamaBackend) -> None:
     paragraphs = [f"Paragraph {i}. The rain kept falling on the old house by the river." for i in range(300)]
     text = "\n\n".join(paragraphs)
-    tail = fit_tail(llama_backend, text, 500)
+    tail = fit_tail(llama_backend.count_tokens, text, 500)
     assert llama_backend.count_tokens(tail) <= 500
     assert llama_backend.count_tokens(tail) > 400
     assert tail.startswith("Paragraph ")
     assert text.endswith(tail)
+    head = fit_head(llama_backend.count_tokens, text, 300)
+    assert 240 < llama_backend.count_tokens(head) <= 300
+    assert text.startswith(head) and head.endswith(".")
 
 
 @pytest.mark.model

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import PromptTooLongError
+from memory.token_fit import fit_tail
 from prompts import render
 
 _TEMPLATE_ALLOWANCE = 96
@@ -31,29 +32,5 @@ def continue_passage(
             f"Asking for {settings.max_tokens} tokens leaves no room for the passage in a "
             f"{backend.context_length}-token context."
         )
-    window = fit_tail(backend, passage, budget)
+    window = fit_tail(backend.count_tokens, passage, budget)
     yield from backend.stream(render("continue", {"passage": window}), settings, cancel)
-
-
-def fit_tail(backend: Backend, text: str, budget: int) -> str:
-    """The longest ending of ``text`` that takes at most ``budget`` tokens, cut cleanly."""
-    if backend.count_tokens(text) <= budget:
-        return text
-    low, high = 0, len(text)  # search the start offset: later start, fewer tokens
-    while low < high:
-        middle = (low + high) // 2
-        if backend.count_tokens(text[middle:]) <= budget:
-            high = middle
-        else:
-            low = middle + 1
-    return _clean_start(text, low)
-
-
-def _clean_start(text: str, start: int) -> str:
-    """Move ``start`` forward to the next paragraph, sentence or word boundary."""
-    tail = text[start:]
-    for boundary in ("\n\n", ". ", " "):
-        cut = tail.find(boundary)
-        if 0 <= cut < len(tail) // 2:
-            return tail[cut + len(boundary):].lstrip()
-    return tail

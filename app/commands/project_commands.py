@@ -1,0 +1,235 @@
+"""Commands that work on a project: import, export, summarize, context, bible."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from app.commands.options import positive_int
+from app.progress import StderrProgress
+from engine.errors import ProjectError
+from engine.projects import open_project, project_path
+from engine.runtime import open_backend
+from engine.workflows.summarize import summarize_project
+from memory.assembler import assemble
+from memory.bible import BibleEntry, delete_entry, extract_bible, load_bible, save_entry
+from memory.cursor import cursor_at
+from memory.export import export_manuscript
+from memory.importer import import_manuscript
+from memory.summaries import summary_status
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    _register_import(subcommands)
+    _register_export(subcommands)
+    _register_summarize(subcommands)
+    _register_context(subcommands)
+    _register_bible(subcommands)
+
+
+def _project_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument("--project", required=required, metavar="P",
+                        help="a .draftsmith file, or a project name in the projects folder")
+    parser.add_argument("--model", help="model whose tokenizer to use (default: the project's)")
+
+
+# -- import -------------------------------------------------------------------
+
+def _register_import(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "import", help="import a manuscript (.txt, .md, .docx) into a project",
+        description="Import FILE into a project, detecting parts and chapters. Importing again after "
+        "editing the file keeps the summaries of everything unchanged.")
+    parser.add_argument("file", type=Path)
+    _project_option(parser, required=False)
+    parser.add_argument("--chunk-tokens", type=positive_int, help="chunk size in tokens (default 256)")
+    parser.add_argument("--json", action="store_true", help="print the import report as JSON")
+    parser.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    name = args.project or args.file.stem
+    project, tokenizer = open_project(name, args.model, create=True,
+                                      progress=StderrProgress("Preparing the default model"))
+    try:
+        print(f"Importing {args.file.name}…", file=sys.stderr)
+        report = import_manuscript(project.store, args.file, tokenizer.count_tokens, args.chunk_tokens)
+        written = project.ensure_summaries()
+        entries = extract_bible(project.store)
+    finally:
+        project.close()
+    result = {**report.as_dict(), "project": str(project_path(name)), "new_summaries": written,
+              "bible_entries": len(entries)}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{result['project']}: {report.parts} parts, {report.chapters} chapters, {report.words:,} words, "
+              f"{report.chunks} chunks ({report.new_chunks} new) in {report.seconds:.2f} s")
+    return 0
+
+
+# -- export -------------------------------------------------------------------
+
+def _register_export(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("export", help="write the manuscript out as Markdown or text",
+                                    description="Write the project's manuscript to stdout or --out.")
+    parser.add_argument("--project", required=True, metavar="P")
+    parser.add_argument("--format", choices=["md", "txt"], default="md")
+    parser.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    parser.set_defaults(run=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from memory.store import ProjectStore
+
+    with ProjectStore(project_path(args.project)) as store:
+        text = export_manuscript(store, args.format)
+    if args.out:
+        temporary = args.out.with_name(args.out.name + ".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(args.out)
+        print(f"Wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# -- summarize ----------------------------------------------------------------
+
+def _register_summarize(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "summarize", help="write the model's summaries for the project (resumable)",
+        description="Summarise every chunk and group with the model, bottom-up. Each summary is saved "
+        "as it is written: stop any time (Ctrl-C) and run again to resume.")
+    _project_option(parser)
+    parser.add_argument("--server", metavar="URL", help="summarise with an OpenAI-compatible server")
+    parser.add_argument("--limit", type=positive_int, help="stop after this many summaries")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(run=run_summarize)
+
+
+def run_summarize(args: argparse.Namespace) -> int:
+    project, tokenizer = open_project(args.project, args.model)
+    cancel = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    try:
+        backend = open_backend(args.model or project.store.get_setting("model"), server=args.server)
+        report = summarize_project(project, backend, StderrProgress("Summarizing"), cancel, args.limit)
+        status = summary_status(project.store, project.pyramid)
+        backend.close()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        project.close()
+    result = {**report.as_dict(), **{f"status_{k}": v for k, v in status.as_dict().items()}}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"Wrote {report.written} summaries ({report.already_done} were already done, "
+              f"{report.remaining} remain).")
+    return 130 if report.cancelled else 0
+
+
+# -- context ------------------------------------------------------------------
+
+def _register_context(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "context", help="show the prompt the memory layer builds at a position",
+        description="Print the context the assembler builds for writing at --at (the end by default), "
+        "or its sections with token counts and reasons as JSON.")
+    _project_option(parser)
+    parser.add_argument("--at", metavar="CHAPTER[:PARAGRAPH]", help="e.g. 12 or 12:5 (before paragraph 5)")
+    parser.add_argument("--budget", type=positive_int, default=1024, help="token budget (default 1024)")
+    parser.add_argument("--json", action="store_true", help="print the sections as JSON")
+    parser.set_defaults(run=run_context)
+
+
+def parse_position(text: str | None) -> tuple[int | None, int | None]:
+    if not text:
+        return None, None
+    chapter, _, paragraph = text.partition(":")
+    try:
+        return int(chapter), int(paragraph) if paragraph else None
+    except ValueError:
+        raise ProjectError(f"--at takes CHAPTER or CHAPTER:PARAGRAPH as numbers, not {text!r}.") from None
+
+
+def run_context(args: argparse.Namespace) -> int:
+    project, tokenizer = open_project(args.project, args.model)
+    try:
+        project.ensure_summaries()
+        chapter, paragraph = parse_position(args.at)
+        context = assemble(project, args.budget, cursor_at(project, chapter, paragraph))
+    finally:
+        project.close()
+    if args.json:
+        print(json.dumps(context.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        for section in context.sections:
+            print(f"--- {section.name}: {section.tokens} tokens ({section.reason})", file=sys.stderr)
+        print(context.text)
+        print(f"--- {context.total_tokens} of {context.budget} tokens", file=sys.stderr)
+    return 0
+
+
+# -- bible --------------------------------------------------------------------
+
+def _register_bible(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("bible", help="show or edit the story bible",
+                                    description="List the story bible, or edit an entry.")
+    parser.add_argument("--project", required=True, metavar="P")
+    parser.add_argument("--json", action="store_true", help="print the entries as JSON")
+    parser.set_defaults(run=run_bible_list)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    edit = actions.add_parser("set", help="add or change an entry (the writer's entries are kept on re-import)",
+                              description="Add or change an entry; what you set is never overwritten.")
+    edit.add_argument("name")
+    edit.add_argument("--kind", choices=["character", "place", "thing"])
+    edit.add_argument("--pronouns", help="e.g. she/her")
+    edit.add_argument("--alias", action="append", default=[], help="another name (repeatable)")
+    edit.add_argument("--fact", action="append", default=[], help="a fact (repeatable)")
+    edit.set_defaults(run=run_bible_set)
+    remove = actions.add_parser("remove", help="delete an entry", description="Delete an entry.")
+    remove.add_argument("name")
+    remove.set_defaults(run=run_bible_remove)
+
+
+def _store(args: argparse.Namespace):
+    from memory.store import ProjectStore
+
+    return ProjectStore(project_path(args.project))
+
+
+def run_bible_list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        entries = load_bible(store)
+    if args.json:
+        print(json.dumps([entry.__dict__ for entry in entries], indent=2, ensure_ascii=False))
+    else:
+        for entry in entries:
+            print(f"{entry.line():60} {entry.kind:10} {entry.mentions:5}  {', '.join(entry.aliases)}")
+    return 0
+
+
+def run_bible_set(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        existing = {entry.name: entry for entry in load_bible(store)}
+        entry = existing.get(args.name, BibleEntry(name=args.name))
+        entry.kind = args.kind or entry.kind
+        entry.pronouns = args.pronouns if args.pronouns is not None else entry.pronouns
+        entry.aliases = list(dict.fromkeys(entry.aliases + args.alias))
+        entry.facts = list(dict.fromkeys(entry.facts + args.fact))
+        entry.source = "writer"
+        save_entry(store, entry)
+    print(entry.line())
+    return 0
+
+
+def run_bible_remove(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        if not delete_entry(store, args.name):
+            raise ProjectError(f"The story bible has no entry named {args.name!r}.")
+    return 0

@@ -1,0 +1,93 @@
+"""Write the model's summaries into the pyramid, bottom-up, resumable.
+
+Chunks are summarised from their text, groups from their children's summaries,
+so each group waits for its children. Each summary is committed on its own: a
+killed run loses at most the one in progress, and the next run starts from the
+groups that still lack a model summary, never redoing finished work.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine.backend.protocol import Backend, SamplingSettings
+from memory.extractive import shorten
+from memory.project import Project
+from memory.pyramid import Group
+from memory.summaries import MODEL, groups_to_summarize
+from memory.token_fit import fit_head
+from prompts import render
+
+SUMMARY_SETTINGS = SamplingSettings(max_tokens=60, temperature=0.2, top_p=0.9, repeat_penalty=1.05,
+                                    seed=1, stop=("\n",))
+MAX_SOURCE_TOKENS = 700
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SummarizeReport:
+    written: int
+    already_done: int
+    remaining: int
+    cancelled: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def summarize_project(
+    project: Project,
+    backend: Backend,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    limit: int | None = None,
+) -> SummarizeReport:
+    """Replace extractive summaries with the model's until done, cancelled or ``limit`` written."""
+    cancel = cancel or threading.Event()
+    project.ensure_summaries()
+    pyramid = project.pyramid
+    todo = groups_to_summarize(project.store, pyramid)
+    total = len(pyramid.all_groups())
+    already = total - len(todo)
+    written = 0
+    for group in todo:
+        if cancel.is_set() or (limit is not None and written >= limit):
+            break
+        text = summarize_group(project, backend, group, cancel)
+        if cancel.is_set():
+            break
+        project.store.put_summaries([(group.key, group.level, text, MODEL, backend.description)])
+        written += 1
+        if progress:
+            progress(already + written, total)
+    return SummarizeReport(written, already, len(todo) - written, cancel.is_set())
+
+
+def summarize_group(project: Project, backend: Backend, group: Group, cancel: threading.Event) -> str:
+    """One summary: of the chunk's text at level 0, of the children's summaries above."""
+    if group.level == 0:
+        ref = project.pyramid.refs[group.start]
+        source = project.store.chunk_texts([ref.id])[ref.id]
+        prompt = render("summarize_passage", {"passage": _limit(backend, " ".join(source.split()))})
+    else:
+        stored = project.store.summaries(child.key for child in group.children)
+        events = " ".join(stored[child.key][0] for child in group.children if child.key in stored)
+        prompt = render("summarize_events", {"events": _limit(backend, events)})
+    raw = "".join(backend.stream(prompt, SUMMARY_SETTINGS, cancel))
+    return _clean(raw) or _fallback(project, group)
+
+
+def _limit(backend: Backend, text: str) -> str:
+    return fit_head(backend.count_tokens, text, MAX_SOURCE_TOKENS)
+
+
+def _clean(raw: str) -> str:
+    line = raw.strip().split("\n")[0].strip().strip('"').strip()
+    return shorten(line, 40)
+
+
+def _fallback(project: Project, group: Group) -> str:
+    stored = project.store.summaries([group.key])
+    return stored[group.key][0] if group.key in stored else ""

@@ -1,0 +1,284 @@
+"""The context assembler: what the model sees, under a token budget, and why.
+
+Sections come in a fixed order, least-changing first, so consecutive prompts share
+a long prefix and llama.cpp reuses its KV cache instead of re-reading it:
+
+1. instructions (the task's, for instruct models)
+2. the opening of the book, verbatim and pinned (voice and set-up)
+3. story facts: the bible entries named near the cursor, on one line
+4. summaries of everything between the opening and the recent text, each earlier
+   chunk covered once, spans doubling with distance (see ``pyramid``)
+5. focus: sentences from earlier passages naming the people of the scene
+6. the most recent text, verbatim, ending exactly at the cursor
+7. the beat or instruction being written, when there is one
+
+Every section carries its token count and the reason it is there. The total never
+exceeds the budget by the model's tokenizer: the recent text takes what the other
+sections leave, and the joined prompt is counted and trimmed if it must be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from memory.bible import BibleEntry, entries_mentioned, load_bible
+from memory.cursor import Cursor, end_of_manuscript
+from memory.extractive import shorten
+from memory.project import Project
+from memory.pyramid import Group
+from memory.retrieval import focus_passages
+from memory.token_fit import fit_head, fit_tail
+
+SEPARATOR = "\n\n"
+SEPARATOR_TOKENS = 1  # "\n\n" is one token in the vocabularies Draftsmith has met; verified by the final count
+
+
+@dataclass(frozen=True)
+class ContextSection:
+    name: str
+    text: str
+    tokens: int
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "tokens": self.tokens, "reason": self.reason, "text": self.text}
+
+
+@dataclass(frozen=True)
+class ContextShares:
+    """Caps for each section as shares of the budget; recent text takes the rest."""
+
+    opening: float = 0.08
+    facts: float = 0.05
+    summaries: float = 0.10
+    focus: float = 0.0
+    summary_words: int = 24
+
+
+@dataclass(frozen=True)
+class AssembledContext:
+    sections: tuple[ContextSection, ...]
+    budget: int
+    total_tokens: int
+
+    @property
+    def text(self) -> str:
+        """The prompt: sections joined, ending with the text right before the cursor."""
+        return SEPARATOR.join(section.text for section in self.sections if section.text)
+
+    def section(self, name: str) -> ContextSection | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"budget": self.budget, "total_tokens": self.total_tokens,
+                "sections": [s.as_dict() for s in self.sections]}
+
+
+@dataclass
+class _Plan:
+    sections: dict[str, ContextSection] = field(default_factory=dict)
+
+    def add(self, name: str, text: str, tokens: int, reason: str) -> None:
+        if text:
+            self.sections[name] = ContextSection(name, text, tokens, reason)
+
+    def used(self, *skip: str) -> int:
+        present = [s for n, s in self.sections.items() if n not in skip]
+        return sum(s.tokens for s in present) + SEPARATOR_TOKENS * len(present)
+
+
+ORDER = ("instructions", "opening", "facts", "summaries", "focus", "recent", "beat")
+
+
+def assemble(
+    project: Project,
+    budget: int,
+    cursor: Cursor | None = None,
+    instructions: str = "",
+    beat: str = "",
+    shares: ContextShares | None = None,
+    verify: bool = True,
+) -> AssembledContext:
+    """Build the context for writing at ``cursor`` (the manuscript's end by default)."""
+    cursor = cursor or end_of_manuscript(project)
+    shares = shares or ContextShares()
+    count = project.count_tokens
+    plan = _Plan()
+    if instructions:
+        plan.add("instructions", instructions, count(instructions), "the task's instructions")
+    if beat:
+        plan.add("beat", beat, count(beat), "what is to be written next")
+
+    opening_text, pin_end = _opening(project, cursor, int(budget * shares.opening))
+    if opening_text:
+        plan.add("opening", opening_text, count(opening_text),
+                 "the book's opening, pinned: its voice and set-up")
+    if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add
+        return _finish(project, plan, budget, cursor, pin_end, pin_end, verify)
+
+    recent_target = budget - plan.used() - int(budget * (shares.facts + shares.summaries + shares.focus))
+    recent_start = _recent_start(project, cursor, recent_target, pin_end)
+    near_text = _chunks_text(project, range(max(pin_end, recent_start - 1), cursor.chunk_index)) + cursor.partial + beat
+
+    entries = load_bible(project.store)
+    _add_facts(plan, entries, near_text, int(budget * shares.facts), count)
+    _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
+    if shares.focus > 0:
+        named = [entry.name for entry, _ in entries_mentioned(entries, near_text)[:3]]
+        _add_focus(plan, project, named, pin_end, recent_start, int(budget * shares.focus), count)
+    return _finish(project, plan, budget, cursor, pin_end, recent_start, verify)
+
+
+def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
+    """The first chunks' text within ``cap`` tokens, and the index after the last chunk it touches."""
+    refs = project.chunks
+    if cap <= 0 or not refs:
+        return "", 0
+    stop = min(cursor.chunk_index, len(refs))
+    end, tokens = 0, 0
+    while end < stop and tokens < cap:
+        tokens += refs[end].tokens + SEPARATOR_TOKENS
+        end += 1
+    text = _chunks_text(project, range(end))
+    if end == cursor.chunk_index and cursor.partial:
+        text = (text + SEPARATOR + cursor.partial).strip() if text else cursor.partial
+    return fit_head(project.count_tokens, text, cap), end
+
+
+def _recent_start(project: Project, cursor: Cursor, target: int, pin_end: int) -> int:
+    refs = project.chunks
+    start, tokens = cursor.chunk_index, 0
+    while start > pin_end and tokens + refs[start - 1].tokens <= target:
+        start -= 1
+        tokens += refs[start].tokens + SEPARATOR_TOKENS
+    return max(pin_end, start - 1) if start > pin_end else start  # one more chunk to cut into
+
+
+def _chunks_text(project: Project, indices: range) -> str:
+    if not len(indices):
+        return ""
+    refs = project.chunks
+    texts = project.store.chunk_texts(refs[i].id for i in indices)
+    return SEPARATOR.join(texts[refs[i].id] for i in indices)
+
+
+def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count) -> None:
+    if cap <= 0 or not entries:
+        return
+    near = [entry for entry, _ in entries_mentioned(entries, near_text)]
+    frequent = [entry for entry in entries if entry.kind == "character" and entry not in near][:8]
+    chosen: list[str] = []
+    used = count("[Characters: ]")
+    for entry in near + frequent:
+        cost = count(entry.line()) + 1  # the comma
+        if used + cost > cap:
+            break
+        chosen.append(entry.line())
+        used += cost
+    if chosen:
+        text = "[Characters: " + ", ".join(chosen) + "]"
+        plan.add("facts", text, count(text),
+                 f"{len([e for e in near if e.line() in chosen])} named near the cursor, the rest the most frequent")
+
+
+def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: int, words: int) -> None:
+    if cap <= 0 or stop <= start:
+        return
+    pyramid = project.pyramid
+    count = project.count_tokens
+    factor = 1.0
+    while True:
+        groups = pyramid.cover(start, stop, factor)
+        if len(groups) * (words // 2) <= cap or factor > 1e6:
+            break
+        factor *= 4
+    stored = project.store.summaries(group.key for group in groups)
+    texts = [(group, shorten(stored[group.key][0], words)) for group in groups if group.key in stored]
+    kept: list[tuple[Group, str]] = []
+    used = count("[Earlier: ]")
+    for group, text in reversed(texts):  # nearest first: the far past goes first when space runs out
+        cost = count(text) + 1
+        if used + cost > cap:
+            break
+        kept.append((group, text))
+        used += cost
+    kept.reverse()
+    if not kept:
+        return
+    body = "[Earlier: " + " ".join(text for _, text in kept) + "]"
+    omitted = len(groups) - len(kept)
+    spans = ", ".join(str(group.span) for group, _ in kept)
+    reason = f"summaries of chunks {kept[0][0].start}-{stop - 1}, spans {spans} growing with distance"
+    if omitted:
+        reason += f"; {omitted} older summaries left out for the budget"
+    missing = len(groups) - len(texts)
+    if missing:
+        reason += f"; {missing} not yet summarised"
+    plan.add("summaries", body, count(body), reason)
+
+
+def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop: int, cap: int, count) -> None:
+    passages = focus_passages(project, names, start, stop)
+    chosen: list[str] = []
+    for passage in sorted(passages, key=lambda p: p.chunk_index):
+        candidate = "[Before: " + " ".join([*chosen, passage.sentence]) + "]"
+        if count(candidate) > cap:
+            break
+        chosen.append(passage.sentence)
+    if chosen:
+        text = "[Before: " + " ".join(chosen) + "]"
+        plan.add("focus", text, count(text), f"earlier sentences naming {', '.join(names)}")
+
+
+def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, pin_end: int, recent_start: int,
+            verify: bool) -> AssembledContext:
+    if cursor.chunk_index > pin_end or (cursor.partial and "opening" not in plan.sections):
+        _add_recent(plan, project, cursor, recent_start, budget - plan.used())
+    sections = [plan.sections[name] for name in ORDER if name in plan.sections]
+    context = AssembledContext(tuple(sections), budget, sum(s.tokens for s in sections)
+                               + SEPARATOR_TOKENS * max(0, len(sections) - 1))
+    return _verified(context, project.count_tokens) if verify else context
+
+
+def _add_recent(plan: _Plan, project: Project, cursor: Cursor, recent_start: int, room: int) -> None:
+    """Whole chunks back from the cursor by their stored counts, then the tail of one more."""
+    count = project.count_tokens
+    refs = project.chunks
+    pieces: list[str] = [cursor.partial] if cursor.partial else []
+    used = count(cursor.partial) if cursor.partial else 0
+    if used > room:
+        pieces, used = [fit_tail(count, cursor.partial, room)], 0
+    index = cursor.chunk_index
+    texts = project.store.chunk_texts(refs[i].id for i in range(recent_start, index))
+    while index > recent_start and used < room:
+        index -= 1
+        text, tokens = texts[refs[index].id], refs[index].tokens
+        if used + tokens + SEPARATOR_TOKENS <= room:
+            pieces.append(text)
+            used += tokens + SEPARATOR_TOKENS
+            continue
+        tail = fit_tail(count, text, room - used - SEPARATOR_TOKENS, tokens)
+        if tail:
+            pieces.append(tail)
+            used += count(tail) + SEPARATOR_TOKENS
+        break
+    if pieces:
+        pieces.reverse()
+        plan.add("recent", SEPARATOR.join(pieces), max(0, used - (0 if cursor.partial else SEPARATOR_TOKENS)),
+                 "the text right before the cursor, verbatim")
+
+
+def _verified(context: AssembledContext, count) -> AssembledContext:
+    """Count the joined prompt; if joins cost more than estimated, trim the recent text."""
+    total = count(context.text)
+    sections = list(context.sections)
+    while total > context.budget:
+        index = next((i for i, s in enumerate(sections) if s.name == "recent"), None)
+        if index is None:
+            index = max(range(len(sections)), key=lambda i: sections[i].tokens)
+        section = sections[index]
+        trimmed = fit_tail(count, section.text, section.tokens - (total - context.budget) - 1)
+        sections[index] = replace(section, text=trimmed, tokens=count(trimmed))
+        sections = [s for s in sections if s.text]
+        total = count(SEPARATOR.join(s.text for s in sections))
+    return AssembledContext(tuple(sections), context.budget, total)

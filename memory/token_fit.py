@@ -1,0 +1,75 @@
+"""Cut text to a token budget at clean boundaries, counting as few times as possible.
+
+The model's tokenizer is the only judge of size, but it is not free (about 100k
+tokens a second for a 262k-word vocabulary on a small CPU), so these helpers
+estimate where to cut from the text's own characters-per-token, count once, and
+step back only when the estimate ran over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+TokenCounter = Callable[[str], int]
+_SENTENCE_START = re.compile(r"(?<=[.!?\u201d\"'])\s+(?=\S)")
+_MAX_STEPS = 12
+
+
+def fit_tail(count_tokens: TokenCounter, text: str, budget: int, known_tokens: int | None = None) -> str:
+    """The longest ending of ``text`` within ``budget`` tokens that starts at a sentence or word."""
+    if budget <= 0 or not text:
+        return ""
+    total = known_tokens if known_tokens is not None else count_tokens(text)
+    if total <= budget:
+        return text
+    start = max(0, len(text) - int(len(text) * budget / max(total, 1) * 0.97))
+    for _ in range(_MAX_STEPS):
+        candidate = _clean_start(text, start)
+        if candidate and count_tokens(candidate) <= budget:
+            return candidate
+        start += max(1, (len(text) - start) // 8)
+        if start >= len(text):
+            break
+    return ""
+
+
+def fit_head(count_tokens: TokenCounter, text: str, budget: int) -> str:
+    """The longest beginning of ``text`` within ``budget`` tokens that ends at a sentence or word."""
+    if budget <= 0 or not text:
+        return ""
+    total = count_tokens(text)
+    if total <= budget:
+        return text
+    end = int(len(text) * budget / total * 0.97)
+    for _ in range(_MAX_STEPS):
+        candidate = _clean_end(text, end)
+        if candidate and count_tokens(candidate) <= budget:
+            return candidate
+        end -= max(1, end // 8)
+        if end <= 0:
+            break
+    return ""
+
+
+def _clean_start(text: str, start: int) -> str:
+    """Move ``start`` forward to the next paragraph, sentence or word start."""
+    window = text[start:]
+    paragraph = window.find("\n\n")
+    if 0 <= paragraph < len(window) // 3:
+        return window[paragraph + 2:]
+    sentence = _SENTENCE_START.search(window)
+    if sentence and sentence.end() < len(window) // 3:
+        return window[sentence.end():]
+    space = window.find(" ")
+    return window[space + 1:] if 0 <= space < len(window) // 3 else window
+
+
+def _clean_end(text: str, end: int) -> str:
+    head = text[:end]
+    for mark in (". ", "! ", "? ", "\u201d ", "\n\n"):
+        cut = head.rfind(mark)
+        if cut > len(head) * 2 // 3:
+            return head[: cut + len(mark)].rstrip()
+    space = head.rfind(" ")
+    return head[:space].rstrip() if space > 0 else head
