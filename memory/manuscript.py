@@ -2,7 +2,7 @@
 
 Hard-wrapped prose (as in most plain-text books) is unwrapped into one line per
 paragraph, so the editor can soft-wrap it and the model reads sentences whole;
-indented lines (verse, letters' addresses) keep their line breaks.
+indented or uniformly short lines (verse, letters' addresses) keep their line breaks.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from memory.headings import find_headings
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+_VERSE_LINE = 55
+"""Lines all shorter than this are verse or a letter's address; wrapped prose runs to about 70."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,9 @@ def normalise_paragraphs(text: str) -> str:
         lines = [line.rstrip() for line in block.split("\n") if line.strip()]
         if not lines:
             continue
-        if any(line[:1] in (" ", "\t") for line in lines[1:]):
+        indented = len(lines) >= 3 and sum(line[:1] in (" ", "\t") for line in lines[1:]) * 2 > len(lines) - 1
+        short = len(lines) >= 2 and all(len(line.strip()) < _VERSE_LINE for line in lines)
+        if indented or short:
             paragraphs.append("\n".join(line.strip() for line in lines))  # verse keeps its lines
         else:
             paragraphs.append(" ".join(line.strip() for line in lines))

@@ -42,3 +42,52 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh DRAFTSMITH_HOME for tests that inspect what gets written."""
     monkeypatch.setenv("DRAFTSMITH_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # shared/ lies beside the checkout
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.exists():
+        pytest.skip("the shared corpus is not beside this checkout")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def tokenizer(default_model_path: Path):
+    """The default model's vocabulary, for exact token counts without the weights."""
+    from engine.tokenizer import Tokenizer
+
+    loaded = Tokenizer(default_model_path)
+    yield loaded
+    loaded.close()
+
+
+def _imported(tmp_path_factory: pytest.TempPathFactory, corpus: Path, tokenizer, name: str):
+    from memory.bible import extract_bible
+    from memory.importer import import_manuscript
+    from memory.project import Project
+
+    project = Project.open(tmp_path_factory.mktemp(name) / f"{name}.draftsmith", tokenizer.count_tokens,
+                           create=True)
+    import_manuscript(project.store, corpus / f"{name}.txt", tokenizer.count_tokens)
+    project.ensure_summaries()
+    extract_bible(project.store)
+    return project
+
+
+@pytest.fixture(scope="session")
+def pride_project(tmp_path_factory, corpus, tokenizer):
+    """Pride and Prejudice imported once; tests must not change it."""
+    project = _imported(tmp_path_factory, corpus, tokenizer, "pride_and_prejudice")
+    yield project
+    project.close()
+
+
+@pytest.fixture(scope="session")
+def treasure_project(tmp_path_factory, corpus, tokenizer):
+    """Treasure Island imported once; tests must not change it."""
+    project = _imported(tmp_path_factory, corpus, tokenizer, "treasure_island")
+    yield project
+    project.close()
