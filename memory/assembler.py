@@ -246,9 +246,10 @@ def _add_recent(plan: _Plan, project: Project, cursor: Cursor, recent_start: int
     refs = project.chunks
     pieces: list[str] = [cursor.partial] if cursor.partial else []
     used = count(cursor.partial) if cursor.partial else 0
-    if used > room:
-        pieces, used = [fit_tail(count, cursor.partial, room)], 0
     index = cursor.chunk_index
+    if used > room:  # the cursor's own chunk fills the room: no older text fits
+        fitted = fit_tail(count, cursor.partial, room)
+        pieces, used, index = [fitted], count(fitted), recent_start
     texts = project.store.chunk_texts(refs[i].id for i in range(recent_start, index))
     while index > recent_start and used < room:
         index -= 1

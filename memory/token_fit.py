@@ -55,21 +55,22 @@ def fit_head(count_tokens: TokenCounter, text: str, budget: int) -> str:
 def _clean_start(text: str, start: int) -> str:
     """Move ``start`` forward to the next paragraph, sentence or word start."""
     window = text[start:]
-    paragraph = window.find("\n\n")
-    if 0 <= paragraph < len(window) // 3:
+    reach = max(40, len(window) // 7)  # give up at most about a seventh for a cleaner start
+    paragraph = window.find("\n\n", 0, reach)
+    if paragraph >= 0:
         return window[paragraph + 2:]
-    sentence = _SENTENCE_START.search(window)
-    if sentence and sentence.end() < len(window) // 3:
+    sentence = _SENTENCE_START.search(window, 0, reach)
+    if sentence:
         return window[sentence.end():]
     space = window.find(" ")
-    return window[space + 1:] if 0 <= space < len(window) // 3 else window
+    return window[space + 1:] if 0 <= space < reach else window
 
 
 def _clean_end(text: str, end: int) -> str:
     head = text[:end]
     for mark in (". ", "! ", "? ", "\u201d ", "\n\n"):
         cut = head.rfind(mark)
-        if cut > len(head) * 2 // 3:
+        if cut > len(head) - max(40, len(head) // 7):
             return head[: cut + len(mark)].rstrip()
     space = head.rfind(" ")
     return head[:space].rstrip() if space > 0 else head

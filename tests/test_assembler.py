@@ -1,0 +1,106 @@
+"""The context assembler on real novels with the real tokenizer."""
+
+from __future__ import annotations
+
+import pytest
+
+from memory.assembler import ORDER, assemble
+from memory.cursor import cursor_at, end_of_manuscript
+from memory.errors import ProjectError
+from memory.project import Project
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])
+@pytest.mark.parametrize("budget", [256, 700, 1024, 2048])
+def test_budget_is_never_exceeded(fixture: str, budget: int, request: pytest.FixtureRequest, tokenizer) -> None:
+    project: Project = request.getfixturevalue(fixture)
+    chapters = len(project.store.chapters())
+    for chapter in (1, 2, chapters // 3, chapters // 2, chapters):
+        for paragraph in (1, 4):
+            context = assemble(project, budget, cursor_at(project, chapter, paragraph))
+            real = tokenizer.count_tokens(context.text)
+            assert real <= budget
+            assert context.total_tokens == real
+            assert real >= budget * 0.8 or chapter <= 2  # the budget is used, not wasted
+
+
+def test_sections_come_in_the_stable_order_with_reasons(pride_project: Project) -> None:
+    context = assemble(pride_project, 1024, cursor_at(pride_project, 40, 3))
+    names = [section.name for section in context.sections]
+    assert names == sorted(names, key=ORDER.index)
+    assert names == ["opening", "facts", "summaries", "recent"]
+    assert all(section.reason and section.tokens > 0 for section in context.sections)
+
+
+def test_prompt_ends_with_the_text_right_before_the_cursor(pride_project: Project) -> None:
+    chapter = pride_project.store.chapters()[39]
+    paragraphs = chapter.text.split("\n\n")
+    context = assemble(pride_project, 1024, cursor_at(pride_project, 40, 5))
+    assert context.text.endswith(paragraphs[3])
+    assert paragraphs[4] not in context.text
+
+
+def test_cursor_inside_a_chunk_ends_mid_chunk(treasure_project: Project) -> None:
+    chapter = treasure_project.store.chapters()[9]
+    paragraphs = chapter.text.split("\n\n")
+    for paragraph in range(2, min(12, len(paragraphs))):
+        context = assemble(treasure_project, 800, cursor_at(treasure_project, 10, paragraph))
+        assert context.text.endswith(paragraphs[paragraph - 2])
+
+
+def test_opening_is_pinned_and_stable(pride_project: Project) -> None:
+    first = assemble(pride_project, 1024, cursor_at(pride_project, 30))
+    second = assemble(pride_project, 1024, cursor_at(pride_project, 50))
+    assert first.sections[0].name == "opening"
+    assert first.sections[0].text == second.sections[0].text
+    assert first.sections[0].text.startswith("It is a truth universally acknowledged")
+
+
+def test_consecutive_cursors_share_a_long_prefix(pride_project: Project) -> None:
+    """What makes llama.cpp's KV-cache reuse pay off: the prompt changes at its end."""
+    one = assemble(pride_project, 1024, cursor_at(pride_project, 30, 5)).text
+    two = assemble(pride_project, 1024, cursor_at(pride_project, 30, 6)).text
+    shared = next((i for i, (a, b) in enumerate(zip(one, two)) if a != b), min(len(one), len(two)))
+    opening = assemble(pride_project, 1024, cursor_at(pride_project, 30, 5)).sections[0].text
+    assert shared >= len(opening)
+
+
+def test_story_facts_name_the_characters_near_the_cursor(treasure_project: Project) -> None:
+    context = assemble(treasure_project, 1024, cursor_at(treasure_project, 28, 10))
+    facts = context.section("facts")
+    assert facts is not None
+    assert "Silver (he/him)" in facts.text
+    assert "named near the cursor" in facts.reason
+
+
+def test_summaries_cover_the_middle(pride_project: Project) -> None:
+    context = assemble(pride_project, 2048, cursor_at(pride_project, 50))
+    summaries = context.section("summaries")
+    assert summaries is not None
+    assert summaries.text.startswith("[Earlier: ")
+    assert "spans" in summaries.reason
+
+
+def test_at_the_start_only_the_opening_text_remains(pride_project: Project) -> None:
+    context = assemble(pride_project, 1024, cursor_at(pride_project, 1, 3))
+    assert [s.name for s in context.sections] == ["opening"]
+    assert context.text.endswith("must be in want of a wife.\n\nHowever little known the feelings or views of such "
+                                 "a man may be on his first entering a neighbourhood, this truth is so well fixed "
+                                 "in the minds of the surrounding families, that he is considered the rightful "
+                                 "property of some one or other of their daughters.") or context.total_tokens <= 1024
+
+
+def test_end_of_manuscript_is_the_default(treasure_project: Project) -> None:
+    context = assemble(treasure_project, 512)
+    last = treasure_project.store.chapters()[-1].text
+    assert context.text.endswith(last[-200:])
+    assert end_of_manuscript(treasure_project).chunk_index == len(treasure_project.chunks)
+
+
+def test_positions_that_do_not_exist_are_explained(pride_project: Project) -> None:
+    with pytest.raises(ProjectError, match="no chapter 99"):
+        cursor_at(pride_project, 99)
+    with pytest.raises(ProjectError, match="no paragraph 9999"):
+        cursor_at(pride_project, 3, 9999)
