@@ -53,6 +53,12 @@ class ContextShares:
     summaries: float = 0.10
     focus: float = 0.0
     summary_words: int = 24
+    facts_lookback: int = 16
+    """Chunks before the cursor (about a chapter) whose names count as the scene's cast."""
+    facts_after_summaries: float = 0.0
+    """1 puts the cast right after the summaries, nearer the recent text (measured in bench/continuation.py)."""
+    facts_aliases: float = 0.0
+    """1 lists each character's other names too (``Darcy, Mr. Darcy``)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class _Plan:
 
 
 ORDER = ("instructions", "opening", "facts", "summaries", "focus", "recent", "beat")
+ORDER_FACTS_LATE = ("instructions", "opening", "summaries", "facts", "focus", "recent", "beat")
 
 
 def assemble(
@@ -114,19 +121,20 @@ def assemble(
         plan.add("opening", opening_text, count(opening_text),
                  "the book's opening, pinned: its voice and set-up")
     if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add
-        return _finish(project, plan, budget, cursor, pin_end, pin_end, verify)
+        return _finish(project, plan, budget, cursor, pin_end, pin_end, verify, shares)
 
     recent_target = budget - plan.used() - int(budget * (shares.facts + shares.summaries + shares.focus))
     recent_start = _recent_start(project, cursor, recent_target, pin_end)
-    near_text = _chunks_text(project, range(max(pin_end, recent_start - 1), cursor.chunk_index)) + cursor.partial + beat
+    lookback = range(max(pin_end, cursor.chunk_index - shares.facts_lookback), cursor.chunk_index)
+    near_text = _chunks_text(project, lookback) + cursor.partial + beat
 
     entries = load_bible(project.store)
-    _add_facts(plan, entries, near_text, int(budget * shares.facts), count)
+    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, bool(shares.facts_aliases))
     _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
     if shares.focus > 0:
         named = [entry.name for entry, _ in entries_mentioned(entries, near_text)[:3]]
         _add_focus(plan, project, named, pin_end, recent_start, int(budget * shares.focus), count)
-    return _finish(project, plan, budget, cursor, pin_end, recent_start, verify)
+    return _finish(project, plan, budget, cursor, pin_end, recent_start, verify, shares)
 
 
 def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
@@ -162,7 +170,7 @@ def _chunks_text(project: Project, indices: range) -> str:
     return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
-def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count) -> None:
+def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count, aliases: bool) -> None:
     if cap <= 0 or not entries:
         return
     near = [entry for entry, _ in entries_mentioned(entries, near_text)]
@@ -170,15 +178,16 @@ def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int,
     chosen: list[str] = []
     used = count("[Characters: ]")
     for entry in near + frequent:
-        cost = count(entry.line()) + 1  # the comma
+        line = entry.line(with_aliases=aliases)
+        cost = count(line) + 1  # the comma
         if used + cost > cap:
             break
-        chosen.append(entry.line())
+        chosen.append(line)
         used += cost
     if chosen:
         text = "[Characters: " + ", ".join(chosen) + "]"
         plan.add("facts", text, count(text),
-                 f"{len([e for e in near if e.line() in chosen])} named near the cursor, the rest the most frequent")
+                 f"{len(near[:len(chosen)])} named near the cursor, the rest the most frequent")
 
 
 def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: int, words: int) -> None:
@@ -231,10 +240,11 @@ def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop
 
 
 def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, pin_end: int, recent_start: int,
-            verify: bool) -> AssembledContext:
+            verify: bool, shares: ContextShares) -> AssembledContext:
     if cursor.chunk_index > pin_end or (cursor.partial and "opening" not in plan.sections):
         _add_recent(plan, project, cursor, recent_start, budget - plan.used())
-    sections = [plan.sections[name] for name in ORDER if name in plan.sections]
+    order = ORDER_FACTS_LATE if shares.facts_after_summaries else ORDER
+    sections = [plan.sections[name] for name in order if name in plan.sections]
     context = AssembledContext(tuple(sections), budget, sum(s.tokens for s in sections)
                                + SEPARATOR_TOKENS * max(0, len(sections) - 1))
     return _verified(context, project.count_tokens) if verify else context

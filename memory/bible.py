@@ -40,11 +40,12 @@ class BibleEntry:
     mentions: int = 0
     source: str = "auto"  # auto or writer
 
-    def line(self) -> str:
+    def line(self, with_aliases: bool = False) -> str:
         """One short line for the prompt: ``Elizabeth (she/her): second of five sisters``."""
+        names = ", ".join(self.all_names()) if with_aliases and self.aliases else self.name
         detail = f" ({self.pronouns})" if self.pronouns else ""
         facts = f": {'; '.join(self.facts)}" if self.facts else ""
-        return f"{self.name}{detail}{facts}"
+        return f"{names}{detail}{facts}"
 
     def all_names(self) -> list[str]:
         return [self.name, *self.aliases]

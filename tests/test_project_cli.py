@@ -93,3 +93,12 @@ def test_a_non_project_sqlite_file_is_refused(tmp_path: Path) -> None:
         connection.execute("CREATE TABLE notes (body TEXT)")
     result = draftsmith("context", "--project", str(other))
     assert result.returncode == 2 and "not a Draftsmith project" in result.stderr
+
+
+def test_write_continues_a_project_with_its_memory(imported: Path) -> None:
+    result = draftsmith("write", "--project", str(imported), "--at", "30:4", "--max-tokens", "16", "--seed", "2",
+                        "--ctx", "1024", "--stats")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    prompt_tokens = int(result.stderr.split("prompt ")[1].split(" tokens")[0])
+    assert 700 < prompt_tokens <= 1024

@@ -11,7 +11,10 @@ from app.commands.options import add_model_options, positive_int, prompt_style
 from app.progress import StderrProgress
 from engine.backend.protocol import SamplingSettings
 from engine.runtime import open_backend
-from engine.workflows.continuation import continue_passage
+from app.commands.project_commands import parse_position
+from engine.projects import open_project
+from engine.workflows.continuation import continue_in_project, continue_passage
+from memory.cursor import cursor_at
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -21,7 +24,10 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         description="Continue TEXT (or standard input when TEXT is '-' or absent) and stream the "
         "continuation to stdout. Ctrl-C stops after the current token (exit 130).",
     )
-    parser.add_argument("text", nargs="?", default="-", help="the passage to continue, or '-' for stdin")
+    parser.add_argument("text", nargs="?", default="-",
+                        help="the passage to continue, or '-' for stdin (ignored with --project)")
+    parser.add_argument("--project", metavar="P", help="continue a project's manuscript with its memory")
+    parser.add_argument("--at", metavar="CHAPTER[:PARAGRAPH]", help="with --project: where to write (default: the end)")
     add_model_options(parser)
     parser.add_argument("--max-tokens", type=positive_int, default=200, help="tokens to write (default 200)")
     parser.add_argument("--temperature", type=float, default=0.8)
@@ -31,10 +37,16 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    passage = sys.stdin.read() if args.text == "-" else args.text
-    if not passage.strip():
-        print("draftsmith: there is no text to continue.", file=sys.stderr)
-        return 2
+    project = None
+    if args.project:
+        project, _ = open_project(args.project, args.model)
+        project.ensure_summaries()
+        cursor = cursor_at(project, *parse_position(args.at))
+    else:
+        passage = sys.stdin.read() if args.text == "-" else args.text
+        if not passage.strip():
+            print("draftsmith: there is no text to continue.", file=sys.stderr)
+            return 2
     backend = open_backend(
         args.model,
         server=args.server,
@@ -46,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
-        for piece in continue_passage(backend, passage, settings, cancel):
+        pieces = (continue_in_project(backend, project, settings, cursor, cancel) if project
+                  else continue_passage(backend, passage, settings, cancel))
+        for piece in pieces:
             sys.stdout.write(piece)
             sys.stdout.flush()
     finally:
@@ -54,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         sys.stdout.flush()
         backend.close()
+        if project:
+            project.close()
     stats = backend.last_stats
     if args.stats and stats:
         print(

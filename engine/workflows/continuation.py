@@ -2,7 +2,8 @@
 
 Without a project the passage itself is the whole context; when it is longer
 than the model can see, its most recent part is kept, cut at a paragraph or
-sentence boundary so the model never starts mid-word.
+sentence boundary so the model never starts mid-word. Within a project, the
+memory layer assembles the context: opening, cast, summaries and recent text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections.abc import Iterator
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import PromptTooLongError
+from memory.assembler import assemble
+from memory.cursor import Cursor
+from memory.project import Project
 from memory.token_fit import fit_tail
 from prompts import render
 
@@ -34,3 +38,21 @@ def continue_passage(
         )
     window = fit_tail(backend.count_tokens, passage, budget)
     yield from backend.stream(render("continue", {"passage": window}), settings, cancel)
+
+
+def continue_in_project(
+    backend: Backend,
+    project: Project,
+    settings: SamplingSettings,
+    cursor: Cursor | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[str]:
+    """Stream a continuation at ``cursor`` with the memory layer's context."""
+    budget = backend.context_length - settings.max_tokens - _TEMPLATE_ALLOWANCE
+    if budget <= 0:
+        raise PromptTooLongError(
+            f"Asking for {settings.max_tokens} tokens leaves no room for context in a "
+            f"{backend.context_length}-token context."
+        )
+    context = assemble(project, budget, cursor)
+    yield from backend.stream(render("continue", {"passage": context.text}), settings, cancel)
