@@ -73,10 +73,11 @@ def story_text_before(project: Project, document_id: int, offset: int) -> str:
 def parse_variant(text: str) -> tuple[str, ContextShares]:
     """``name=opening:0.05,facts:0.08`` -> a named set of shares (unnamed fields keep their defaults)."""
     name, _, fields = text.partition("=")
-    values = {key: float(value) for key, value in (item.split(":") for item in fields.split(",") if item)}
-    for integer in ("summary_words", "facts_lookback"):
-        if integer in values:
-            values[integer] = int(values[integer])
+    defaults = ContextShares()
+    values: dict[str, object] = {}
+    for key, value in (item.split(":") for item in fields.split(",") if item):
+        kind = type(getattr(defaults, key))
+        values[key] = bool(float(value)) if kind is bool else kind(float(value))
     return name, ContextShares(**values)
 
 

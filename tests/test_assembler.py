@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from memory.assembler import ORDER, assemble
+from memory.assembler import ORDER_FACTS_LATE, assemble
 from memory.cursor import cursor_at, end_of_manuscript
 from memory.errors import ProjectError
 from memory.project import Project
@@ -29,8 +29,8 @@ def test_budget_is_never_exceeded(fixture: str, budget: int, request: pytest.Fix
 def test_sections_come_in_the_stable_order_with_reasons(pride_project: Project) -> None:
     context = assemble(pride_project, 1024, cursor_at(pride_project, 40, 3))
     names = [section.name for section in context.sections]
-    assert names == sorted(names, key=ORDER.index)
-    assert names == ["opening", "facts", "summaries", "recent"]
+    assert names == sorted(names, key=ORDER_FACTS_LATE.index)
+    assert names == ["opening", "summaries", "facts", "recent"]
     assert all(section.reason and section.tokens > 0 for section in context.sections)
 
 

@@ -23,6 +23,17 @@ _TEMPLATE_ALLOWANCE = 96
 """Tokens kept free for the instruct template's wrapping and the BOS token."""
 
 
+def context_budget(backend: Backend, settings: SamplingSettings) -> int:
+    """Tokens of context that leave room for the template and the text to be generated."""
+    budget = backend.context_length - settings.max_tokens - _TEMPLATE_ALLOWANCE
+    if budget <= 0:
+        raise PromptTooLongError(
+            f"Asking for {settings.max_tokens} tokens leaves no room for context in a "
+            f"{backend.context_length}-token context."
+        )
+    return budget
+
+
 def continue_passage(
     backend: Backend,
     passage: str,
@@ -30,13 +41,7 @@ def continue_passage(
     cancel: threading.Event | None = None,
 ) -> Iterator[str]:
     """Stream a continuation of ``passage``."""
-    budget = backend.context_length - settings.max_tokens - _TEMPLATE_ALLOWANCE
-    if budget <= 0:
-        raise PromptTooLongError(
-            f"Asking for {settings.max_tokens} tokens leaves no room for the passage in a "
-            f"{backend.context_length}-token context."
-        )
-    window = fit_tail(backend.count_tokens, passage, budget)
+    window = fit_tail(backend.count_tokens, passage, context_budget(backend, settings))
     yield from backend.stream(render("continue", {"passage": window}), settings, cancel)
 
 
@@ -48,11 +53,5 @@ def continue_in_project(
     cancel: threading.Event | None = None,
 ) -> Iterator[str]:
     """Stream a continuation at ``cursor`` with the memory layer's context."""
-    budget = backend.context_length - settings.max_tokens - _TEMPLATE_ALLOWANCE
-    if budget <= 0:
-        raise PromptTooLongError(
-            f"Asking for {settings.max_tokens} tokens leaves no room for context in a "
-            f"{backend.context_length}-token context."
-        )
-    context = assemble(project, budget, cursor)
+    context = assemble(project, context_budget(backend, settings), cursor)
     yield from backend.stream(render("continue", {"passage": context.text}), settings, cancel)
