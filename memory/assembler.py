@@ -137,7 +137,7 @@ def assemble(
     lookback = range(max(pin_end, cursor.chunk_index - shares.facts_lookback), cursor.chunk_index)
     near_text = _chunks_text(project, lookback) + cursor.partial + beat
 
-    entries = load_bible(project.store)
+    entries = project.bible()
     _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares.facts_aliases)
     _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
     if shares.focus > 0:
@@ -183,7 +183,8 @@ def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int,
     if cap <= 0 or not entries:
         return
     near = [entry for entry, _ in entries_mentioned(entries, near_text)]
-    frequent = [entry for entry in entries if entry.kind == "character" and entry not in near][:8]
+    near_names = {entry.name for entry in near}
+    frequent = [entry for entry in entries if entry.kind == "character" and entry.name not in near_names][:8]
     chosen: list[str] = []
     used = count("[Characters: ]")
     for entry in near + frequent:

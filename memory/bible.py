@@ -8,7 +8,6 @@ entries named near the cursor, so a small model keeps names and pronouns straigh
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections import Counter, defaultdict
@@ -153,17 +152,43 @@ def _pronouns(text: str, entries: dict[str, BibleEntry]) -> dict[str, str]:
     return result
 
 
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z'\-]*\.?")
+
+
 def entries_mentioned(entries: list[BibleEntry], text: str) -> list[tuple[BibleEntry, int]]:
-    """Entries named in ``text`` with how often, most mentioned first (one regex pass)."""
+    """Entries named in ``text`` with how often, most mentioned first.
+
+    One pass over the text's capitalised words, trying the longest run of up to three
+    adjacent ones against the names: far faster than one regex alternating hundreds
+    of names, which matters at every context assembly.
+    """
     if not entries or not text:
         return []
     owner = {name: entry for entry in entries for name in entry.all_names()}
-    hits: Counter[str] = Counter(owner[name].name for name in _names_pattern(tuple(owner)).findall(text))
+    longest = max(len(name.split()) for name in owner)
+    first_words = {name.split()[0] for name in owner}
+    words = [(m.start(), m.end(), m.group()) for m in _CAPITALISED.finditer(text)]
+    hits: Counter[str] = Counter()
+    index = 0
+    while index < len(words):
+        matched = 1
+        if words[index][2] not in first_words and words[index][2].rstrip(".") not in first_words:
+            index += 1
+            continue
+        for size in range(min(longest, len(words) - index), 0, -1):
+            run = words[index : index + size]
+            if any(run[k + 1][0] != run[k][1] + 1 for k in range(size - 1)):
+                continue  # not adjacent words
+            name = " ".join(word for _, _, word in run)
+            entry = owner.get(name) or owner.get(name.rstrip("."))
+            if entry is not None and _word_ends(text, run[-1][1]):
+                hits[entry.name] += 1
+                matched = size
+                break
+        index += matched
     by_name = {entry.name: entry for entry in entries}
     return sorted(((by_name[name], n) for name, n in hits.items()), key=lambda pair: (-pair[1], -pair[0].mentions))
 
 
-@functools.lru_cache(maxsize=16)
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\b({alternatives})\b")
+def _word_ends(text: str, end: int) -> bool:
+    return end >= len(text) or not (text[end].isalnum())

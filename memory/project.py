@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from memory.bible import BibleEntry, load_bible
 from memory.pyramid import Pyramid
 from memory.store import ChunkRef, Document, ProjectStore
 from memory.summaries import refresh_extractive
@@ -24,6 +25,8 @@ class Project:
         self._pyramid: Pyramid | None = None
         self._documents: list[Document] | None = None
         self._version = -1
+        self._bible: list[BibleEntry] = []
+        self._bible_marker: tuple | None = None
 
     @classmethod
     def open(cls, path: Path | str, count_tokens: TokenCounter, create: bool = False) -> Project:
@@ -55,6 +58,14 @@ class Project:
     @property
     def chunks(self) -> list[ChunkRef]:
         return self.pyramid.refs
+
+    def bible(self) -> list[BibleEntry]:
+        """The story bible, re-read only when an entry changed."""
+        marker = self.store.db.execute("SELECT COUNT(*), MAX(updated_at), SUM(mentions) FROM bible").fetchone()
+        if marker != self._bible_marker:
+            self._bible = load_bible(self.store)
+            self._bible_marker = marker
+        return self._bible
 
     def ensure_summaries(self) -> int:
         """Extractive summaries for any stale group; returns how many were written."""
