@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,11 @@ import pytest
 # test imports the engine so nothing touches the real user folders.
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="draftsmith-tests-"))
 os.environ["DRAFTSMITH_HOME"] = str(_SESSION_HOME)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the session's home, with its copy of the default model (about 250 MB)."""
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
