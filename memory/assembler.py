@@ -68,6 +68,8 @@ class ContextShares:
     """Put the cast after the summaries, nearer the recent text; False puts it right after the opening."""
     facts_aliases: bool = True
     """List each character's other names too (``Darcy, Mr. Darcy``)."""
+    facts_absent_first: bool = False
+    """List first the cast named in the lookback but not in the recent text (which shows the others)."""
 
 
 @dataclass(frozen=True)
@@ -134,11 +136,14 @@ def assemble(
 
     recent_target = budget - plan.used() - int(budget * (shares.facts + shares.summaries + shares.focus))
     recent_start = _recent_start(project, cursor, recent_target, pin_end)
-    lookback = range(max(pin_end, cursor.chunk_index - shares.facts_lookback), cursor.chunk_index)
-    near_text = _chunks_text(project, lookback) + cursor.partial + beat
+    lookback_start = max(pin_end, cursor.chunk_index - shares.facts_lookback)
+    older_text = _chunks_text(project, range(lookback_start, min(recent_start, cursor.chunk_index)))
+    recent_text = _chunks_text(project, range(max(lookback_start, recent_start), cursor.chunk_index))
+    near_text = older_text + SEPARATOR + recent_text + cursor.partial + beat
 
     entries = project.bible()
-    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares.facts_aliases)
+    visible = recent_text + cursor.partial if shares.facts_absent_first else ""
+    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares.facts_aliases, visible)
     _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
     if shares.focus > 0:
         named = [entry.name for entry, _ in entries_mentioned(entries, near_text)[:3]]
@@ -179,10 +184,14 @@ def _chunks_text(project: Project, indices: range) -> str:
     return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
-def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count, aliases: bool) -> None:
+def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count, aliases: bool,
+               visible_text: str = "") -> None:
     if cap <= 0 or not entries:
         return
     near = [entry for entry, _ in entries_mentioned(entries, near_text)]
+    if visible_text:  # the cast the recent text does not show comes first
+        shown = {entry.name for entry, _ in entries_mentioned(entries, visible_text)}
+        near.sort(key=lambda entry: entry.name in shown)
     near_names = {entry.name for entry in near}
     frequent = [entry for entry in entries if entry.kind == "character" and entry.name not in near_names][:8]
     chosen: list[str] = []
