@@ -64,7 +64,13 @@ def save_entry(store: ProjectStore, entry: BibleEntry) -> None:
         _upsert_by_name(store, entry)
 
 
+def _bump_version(store: ProjectStore) -> None:
+    """Tell cached copies of the bible (see ``Project.bible``) that it changed."""
+    store.set_setting("bible_version", int(store.get_setting("bible_version", 0)) + 1)
+
+
 def _upsert_by_name(store: ProjectStore, entry: BibleEntry) -> None:
+    _bump_version(store)
     store.db.execute(
         "INSERT INTO bible (name, kind, aliases, pronouns, facts, mentions, source, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, "
@@ -77,6 +83,7 @@ def _upsert_by_name(store: ProjectStore, entry: BibleEntry) -> None:
 
 def delete_entry(store: ProjectStore, name: str) -> bool:
     with store.db.conn:
+        _bump_version(store)
         return store.db.execute("DELETE FROM bible WHERE name = ?", [name]).rowcount > 0
 
 
@@ -86,6 +93,7 @@ def extract_bible(store: ProjectStore, min_mentions: int = MIN_MENTIONS) -> list
     found = _find_entries(text, min_mentions)
     writer_names = {e.name for e in load_bible(store) if e.source == "writer"}
     with store.db.conn:
+        _bump_version(store)
         store.db.execute("DELETE FROM bible WHERE source = 'auto'")
         for entry in found:
             if entry.name not in writer_names:

@@ -26,7 +26,7 @@ class Project:
         self._documents: list[Document] | None = None
         self._version = -1
         self._bible: list[BibleEntry] = []
-        self._bible_marker: tuple | None = None
+        self._bible_marker: int | None = None
 
     @classmethod
     def open(cls, path: Path | str, count_tokens: TokenCounter, create: bool = False) -> Project:
@@ -61,7 +61,7 @@ class Project:
 
     def bible(self) -> list[BibleEntry]:
         """The story bible, re-read only when an entry changed."""
-        marker = self.store.db.execute("SELECT COUNT(*), MAX(updated_at), SUM(mentions) FROM bible").fetchone()
+        marker = self.store.get_setting("bible_version", 0)
         if marker != self._bible_marker:
             self._bible = load_bible(self.store)
             self._bible_marker = marker

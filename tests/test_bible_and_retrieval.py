@@ -65,3 +65,16 @@ def test_focus_retrieval_finds_earlier_sentences_about_the_scene(treasure_projec
 def test_focus_retrieval_respects_the_window(treasure_project: Project) -> None:
     # Ben Gunn first appears about halfway through: nothing names him in the first tenth.
     assert focus_passages(treasure_project, ["Ben Gunn"], 0, len(treasure_project.chunks) // 10) == []
+
+
+def test_a_writers_edit_reaches_the_next_context(tmp_path: Path, tokenizer) -> None:
+    from memory.assembler import assemble
+
+    store = ProjectStore(tmp_path / "book.draftsmith", create=True)
+    text = "Chapter 1\n\n" + "Then Ada Quill walked home, and later Ada met Brom at the mill. " * 40
+    import_text(store, text, tokenizer.count_tokens)
+    extract_bible(store)
+    project = Project(store, tokenizer.count_tokens)
+    assert "[Characters: " in assemble(project, 600).text
+    save_entry(store, BibleEntry(name="Ada", pronouns="she/her", source="writer"))
+    assert "Ada (she/her)" in assemble(project, 600).text
