@@ -53,13 +53,14 @@ class ContextShares:
 
     The defaults are the best of the variants measured by ``bench/continuation.py``
     on the shared novels with a 1024-token budget: a short pinned opening, a cast
-    line drawn from about the last chapter and placed after the summaries (nearest
-    the recent text, which changes as often), with each character's other names.
+    line drawn from the last forty chunks and placed after the summaries (nearest
+    the recent text, which changes as often), listing first the people the recent
+    text does not show, each with their other names.
     """
 
     opening: float = 0.03
-    facts: float = 0.08
-    summaries: float = 0.08
+    facts: float = 0.10
+    summaries: float = 0.06
     focus: float = 0.0
     summary_words: int = 24
     facts_lookback: int = 40
@@ -68,7 +69,7 @@ class ContextShares:
     """Put the cast after the summaries, nearer the recent text; False puts it right after the opening."""
     facts_aliases: bool = True
     """List each character's other names too (``Darcy, Mr. Darcy``)."""
-    facts_absent_first: bool = False
+    facts_absent_first: bool = True
     """List first the cast named in the lookback but not in the recent text (which shows the others)."""
 
 

@@ -67,12 +67,20 @@ def test_consecutive_cursors_share_a_long_prefix(pride_project: Project) -> None
     assert shared >= len(opening)
 
 
-def test_story_facts_name_the_characters_near_the_cursor(treasure_project: Project) -> None:
+def test_story_facts_list_first_the_cast_the_recent_text_does_not_show(treasure_project: Project) -> None:
+    from memory.bible import entries_mentioned
+
     context = assemble(treasure_project, 1024, cursor_at(treasure_project, 28, 10))
-    facts = context.section("facts")
-    assert facts is not None
-    assert "Silver (he/him)" in facts.text
+    facts, recent = context.section("facts"), context.section("recent")
+    assert facts is not None and recent is not None
     assert "named near the cursor" in facts.reason
+    entries = treasure_project.bible()
+    shown = {entry.name for entry, _ in entries_mentioned(entries, recent.text)}
+    listed = sorted((facts.text.index(entry.line(with_aliases=True)), entry.name) for entry in entries
+                    if entry.line(with_aliases=True) in facts.text)
+    flags = [name in shown for _, name in listed]
+    assert False in flags  # someone the recent text does not show is listed
+    assert flags == sorted(flags)  # ...and all of them before anyone it does show
 
 
 def test_summaries_cover_the_middle(pride_project: Project) -> None:
