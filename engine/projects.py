@@ -14,6 +14,7 @@ from engine.paths import DraftsmithPaths, draftsmith_paths
 from engine.runtime import resolve_model_path
 from engine.tokenizer import Tokenizer
 from memory.project import Project
+from memory.store import ProjectStore
 
 PROJECT_SUFFIX = ".draftsmith"
 MODEL_SETTING = "model"
@@ -29,8 +30,6 @@ def project_path(name_or_path: str, paths: DraftsmithPaths | None = None) -> Pat
 def open_project(name_or_path: str, model: str | None = None, create: bool = False,
                  progress=None) -> tuple[Project, Tokenizer]:
     """Open (or create) a project and the tokenizer of its model."""
-    from memory.store import ProjectStore
-
     store = ProjectStore(project_path(name_or_path), create=create)
     chosen = model or store.get_setting(MODEL_SETTING) or "default"
     tokenizer = Tokenizer(resolve_model_path(chosen, progress=progress))

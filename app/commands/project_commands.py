@@ -20,6 +20,7 @@ from memory.bible import BibleEntry, delete_entry, extract_bible, load_bible, sa
 from memory.cursor import cursor_at
 from memory.export import export_manuscript
 from memory.importer import import_manuscript
+from memory.store import ProjectStore
 from memory.summaries import summary_status
 
 
@@ -84,8 +85,6 @@ def _register_export(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from memory.store import ProjectStore
-
     with ProjectStore(project_path(args.project)) as store:
         text = export_manuscript(store, args.format)
     if args.out:
@@ -197,9 +196,7 @@ def _register_bible(subcommands: argparse._SubParsersAction) -> None:
     remove.set_defaults(run=run_bible_remove)
 
 
-def _store(args: argparse.Namespace):
-    from memory.store import ProjectStore
-
+def _store(args: argparse.Namespace) -> ProjectStore:
     return ProjectStore(project_path(args.project))
 
 
