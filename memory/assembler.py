@@ -138,8 +138,10 @@ def assemble(
     recent_target = budget - plan.used() - int(budget * (shares.facts + shares.summaries + shares.focus))
     recent_start = _recent_start(project, cursor, recent_target, pin_end)
     lookback_start = max(pin_end, cursor.chunk_index - shares.facts_lookback)
-    older_text = _chunks_text(project, range(lookback_start, min(recent_start, cursor.chunk_index)))
-    recent_text = _chunks_text(project, range(max(lookback_start, recent_start), cursor.chunk_index))
+    # One read serves the cast lookup and the recent text.
+    texts = _fetch_texts(project, range(min(lookback_start, recent_start), cursor.chunk_index))
+    older_text = _chunks_text(project, range(lookback_start, min(recent_start, cursor.chunk_index)), texts)
+    recent_text = _chunks_text(project, range(max(lookback_start, recent_start), cursor.chunk_index), texts)
     near_text = older_text + SEPARATOR + recent_text + cursor.partial + beat
 
     entries = project.bible()
@@ -149,7 +151,7 @@ def assemble(
     if shares.focus > 0:
         named = [entry.name for entry, _ in entries_mentioned(entries, near_text)[:3]]
         _add_focus(plan, project, named, pin_end, recent_start, int(budget * shares.focus), count)
-    return _finish(project, plan, budget, cursor, pin_end, recent_start, verify, shares)
+    return _finish(project, plan, budget, cursor, pin_end, recent_start, verify, shares, texts)
 
 
 def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
@@ -177,11 +179,18 @@ def _recent_start(project: Project, cursor: Cursor, target: int, pin_end: int) -
     return max(pin_end, start - 1) if start > pin_end else start  # one more chunk to cut into
 
 
-def _chunks_text(project: Project, indices: range) -> str:
+def _fetch_texts(project: Project, indices: range) -> dict[int, str]:
+    """Texts of the chunks at ``indices``, by chunk id."""
+    refs = project.chunks
+    return project.store.chunk_texts(refs[i].id for i in indices)
+
+
+def _chunks_text(project: Project, indices: range, texts: dict[int, str] | None = None) -> str:
+    """The chunks at ``indices`` joined as in the manuscript; ``texts`` may hold them already."""
     if not len(indices):
         return ""
     refs = project.chunks
-    texts = project.store.chunk_texts(refs[i].id for i in indices)
+    texts = texts if texts is not None else _fetch_texts(project, indices)
     return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
@@ -260,9 +269,9 @@ def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop
 
 
 def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, pin_end: int, recent_start: int,
-            verify: bool, shares: ContextShares) -> AssembledContext:
+            verify: bool, shares: ContextShares, texts: dict[int, str] | None = None) -> AssembledContext:
     if cursor.chunk_index > pin_end or (cursor.partial and "opening" not in plan.sections):
-        _add_recent(plan, project, cursor, recent_start, budget - plan.used())
+        _add_recent(plan, project, cursor, recent_start, budget - plan.used(), texts)
     order = ORDER_FACTS_LATE if shares.facts_after_summaries else ORDER
     sections = [plan.sections[name] for name in order if name in plan.sections]
     context = AssembledContext(tuple(sections), budget, sum(s.tokens for s in sections)
@@ -270,7 +279,8 @@ def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, pin_end:
     return _verified(context, project.count_tokens) if verify else context
 
 
-def _add_recent(plan: _Plan, project: Project, cursor: Cursor, recent_start: int, room: int) -> None:
+def _add_recent(plan: _Plan, project: Project, cursor: Cursor, recent_start: int, room: int,
+                texts: dict[int, str] | None = None) -> None:
     """Whole chunks back from the cursor by their stored counts, then the tail of one more."""
     count = project.count_tokens
     refs = project.chunks
@@ -280,7 +290,8 @@ def _add_recent(plan: _Plan, project: Project, cursor: Cursor, recent_start: int
     if used > room:  # the cursor's own chunk fills the room: no older text fits
         fitted = fit_tail(count, cursor.partial, room)
         pieces, used, index = [fitted], count(fitted), recent_start
-    texts = project.store.chunk_texts(refs[i].id for i in range(recent_start, index))
+    if texts is None:
+        texts = _fetch_texts(project, range(recent_start, index))
     while index > recent_start and used < room:
         index -= 1
         text, tokens = texts[refs[index].id], refs[index].tokens
