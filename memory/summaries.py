@@ -30,19 +30,21 @@ class SummaryStatus:
         return dict(self.__dict__)
 
 
-def stale_groups(store: ProjectStore, pyramid: Pyramid) -> list[Group]:
-    """Groups with no summary for their current text, children first."""
+def _methods(store: ProjectStore, pyramid: Pyramid) -> list[tuple[Group, str | None]]:
+    """Every group, children first, with how its current summary was made (None: stale)."""
     groups = pyramid.all_groups()
     stored = store.summaries(group.key for group in groups)
-    return [group for group in groups if group.key not in stored]
+    return [(group, stored[group.key][1] if group.key in stored else None) for group in groups]
+
+
+def stale_groups(store: ProjectStore, pyramid: Pyramid) -> list[Group]:
+    """Groups with no summary for their current text, children first."""
+    return [group for group, method in _methods(store, pyramid) if method is None]
 
 
 def summary_status(store: ProjectStore, pyramid: Pyramid) -> SummaryStatus:
-    groups = pyramid.all_groups()
-    stored = store.summaries(group.key for group in groups)
-    by_model = sum(1 for g in groups if stored.get(g.key, ("", ""))[1] == MODEL)
-    extractive = sum(1 for g in groups if stored.get(g.key, ("", ""))[1] == EXTRACTIVE)
-    return SummaryStatus(len(groups), by_model, extractive, len(groups) - by_model - extractive)
+    methods = [method for _, method in _methods(store, pyramid)]
+    return SummaryStatus(len(methods), methods.count(MODEL), methods.count(EXTRACTIVE), methods.count(None))
 
 
 def refresh_extractive(store: ProjectStore, pyramid: Pyramid) -> int:
@@ -67,6 +69,4 @@ def refresh_extractive(store: ProjectStore, pyramid: Pyramid) -> int:
 
 def groups_to_summarize(store: ProjectStore, pyramid: Pyramid) -> list[Group]:
     """Groups whose summary is not yet the model's, children first (the resume order)."""
-    groups = pyramid.all_groups()
-    stored = store.summaries(group.key for group in groups)
-    return [group for group in groups if stored.get(group.key, ("", ""))[1] != MODEL]
+    return [group for group, method in _methods(store, pyramid) if method != MODEL]
