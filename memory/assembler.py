@@ -13,7 +13,9 @@ a long prefix and llama.cpp reuses its KV cache instead of re-reading it:
    the order with the facts before the summaries)
 5. focus: sentences from earlier passages naming the people of the scene
 6. the most recent text, verbatim, ending exactly at the cursor
-7. the beat or instruction being written, when there is one
+7. the beat or instruction being written, when there is one (drafting with a base
+   model puts it before the recent text instead, so the prompt still ends in prose)
+8. a lead the model continues from, such as a new chapter's heading
 
 Every section carries its token count and the reason it is there. The total never
 exceeds the budget by the model's tokenizer: the recent text takes what the other
@@ -94,6 +96,7 @@ class AssembledContext:
 
 @dataclass
 class _Plan:
+    order: tuple[str, ...] = ()
     sections: dict[str, ContextSection] = field(default_factory=dict)
 
     def add(self, name: str, text: str, tokens: int, reason: str) -> None:
@@ -105,8 +108,16 @@ class _Plan:
         return sum(s.tokens for s in present) + SEPARATOR_TOKENS * len(present)
 
 
-ORDER = ("instructions", "opening", "facts", "summaries", "focus", "recent", "beat")
-ORDER_FACTS_LATE = ("instructions", "opening", "summaries", "facts", "focus", "recent", "beat")
+ORDER = ("instructions", "opening", "facts", "summaries", "focus", "recent", "beat", "lead")
+ORDER_FACTS_LATE = ("instructions", "opening", "summaries", "facts", "focus", "recent", "beat", "lead")
+
+
+def _order(shares: ContextShares, beat_last: bool) -> tuple[str, ...]:
+    order = ORDER_FACTS_LATE if shares.facts_after_summaries else ORDER
+    if beat_last:
+        return order
+    without = [name for name in order if name != "beat"]
+    return tuple(without[: without.index("recent")] + ["beat"] + without[without.index("recent"):])
 
 
 def assemble(
@@ -117,12 +128,16 @@ def assemble(
     beat: str = "",
     shares: ContextShares | None = None,
     verify: bool = True,
+    beat_last: bool = True,
+    lead: str = "",
 ) -> AssembledContext:
     """Build the context for writing at ``cursor`` (the manuscript's end by default)."""
     cursor = cursor or end_of_manuscript(project)
     shares = shares or ContextShares()
     count = project.count_tokens
-    plan = _Plan()
+    plan = _Plan(order=_order(shares, beat_last))
+    if lead:
+        plan.add("lead", lead, count(lead), "where the new text starts, for the model to continue")
     if instructions:
         plan.add("instructions", instructions, count(instructions), "the task's instructions")
     if beat:
@@ -272,8 +287,7 @@ def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, pin_end:
             verify: bool, shares: ContextShares, texts: dict[int, str] | None = None) -> AssembledContext:
     if cursor.chunk_index > pin_end or (cursor.partial and "opening" not in plan.sections):
         _add_recent(plan, project, cursor, recent_start, budget - plan.used(), texts)
-    order = ORDER_FACTS_LATE if shares.facts_after_summaries else ORDER
-    sections = [plan.sections[name] for name in order if name in plan.sections]
+    sections = [plan.sections[name] for name in plan.order if name in plan.sections]
     context = AssembledContext(tuple(sections), budget, sum(s.tokens for s in sections)
                                + SEPARATOR_TOKENS * max(0, len(sections) - 1))
     return _verified(context, project.count_tokens) if verify else context

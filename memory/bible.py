@@ -60,7 +60,7 @@ def load_bible(store: ProjectStore) -> list[BibleEntry]:
 
 def save_entry(store: ProjectStore, entry: BibleEntry) -> None:
     """Create or replace the entry with this name."""
-    with store.db.conn:
+    with store.transaction():
         _upsert_by_name(store, entry)
 
 
@@ -82,7 +82,7 @@ def _upsert_by_name(store: ProjectStore, entry: BibleEntry) -> None:
 
 
 def delete_entry(store: ProjectStore, name: str) -> bool:
-    with store.db.conn:
+    with store.transaction():
         _bump_version(store)
         return store.db.execute("DELETE FROM bible WHERE name = ?", [name]).rowcount > 0
 
@@ -92,7 +92,7 @@ def extract_bible(store: ProjectStore, min_mentions: int = MIN_MENTIONS) -> list
     text = "\n\n".join(document.text for document in store.documents())
     found = _find_entries(text, min_mentions)
     writer_names = {e.name for e in load_bible(store) if e.source == "writer"}
-    with store.db.conn:
+    with store.transaction():
         _bump_version(store)
         store.db.execute("DELETE FROM bible WHERE source = 'auto'")
         for entry in found:

@@ -50,7 +50,24 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+def _m002_outline(db: sqlite_utils.Database) -> None:
+    db["outline"].create(
+        {"id": int, "parent_id": int, "position": int, "level": str, "title": str, "synopsis": str,
+         "characters": str, "place": str, "target_words": int, "status": str, "document_id": int,
+         "drafted_summary": str, "updated_at": str},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["outline"].create_index(["parent_id", "position"], if_not_exists=True)
+    db["drafts"].create(
+        {"id": int, "node_id": int, "document_id": int, "text": str, "words": int, "created_at": str},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["drafts"].create_index(["node_id"], if_not_exists=True)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_outline]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

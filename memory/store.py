@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,6 +60,7 @@ class ProjectStore:
 
     def __init__(self, path: Path | str, create: bool = False) -> None:
         self.path = Path(path).expanduser()
+        self._transaction_depth = 0
         if not create and not self.path.exists():
             raise ProjectError(f"There is no project at {self.path}.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +84,27 @@ class ProjectStore:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction for everything inside, however deeply helpers nest.
+
+        The outermost block commits or rolls back; inner blocks join it. Drafting
+        relies on this to store a passage and mark its beat done atomically.
+        """
+        if self._transaction_depth:
+            self._transaction_depth += 1
+            try:
+                yield
+            finally:
+                self._transaction_depth -= 1
+            return
+        self._transaction_depth = 1
+        try:
+            with self.db.conn:
+                yield
+        finally:
+            self._transaction_depth = 0
 
     def __enter__(self) -> ProjectStore:
         return self
@@ -125,7 +148,7 @@ class ProjectStore:
         ``documents`` pairs each document with its new chunks, or None when its
         text is unchanged (its chunks stay). Replaced texts are kept as versions.
         """
-        with self.db.conn:
+        with self.transaction():
             for document_id in removed:
                 self._keep_version(document_id)
                 self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
@@ -158,6 +181,28 @@ class ProjectStore:
               "text": c.text, "tokens": c.tokens, "hash": c.hash} for c in chunks),
             batch_size=500,
         )
+
+    def put_document(self, document: Document, chunks: list[Chunk]) -> None:
+        """Write one document and its chunks in place, keeping no version of the old text.
+
+        Drafting grows a chapter a passage at a time; keeping each intermediate text
+        would store the chapter once per beat. Joins an enclosing transaction.
+        """
+        with self.transaction():
+            self.db["documents"].upsert(
+                {"id": document.id, "kind": document.kind, "title": document.title,
+                 "parent_id": document.parent_id, "position": document.position,
+                 "text": document.text, "updated_at": now()},
+                pk="id",
+            )
+            self._replace_chunks(document.id, chunks)
+            self._bump_version()
+
+    def make_room_after(self, position: int) -> int:
+        """Shift every document after ``position`` along and return a free position after it."""
+        with self.transaction():
+            self.db.execute("UPDATE documents SET position = position + 10 WHERE position > ?", [position])
+        return position + 5
 
     def next_document_id(self) -> int:
         return (self.db.execute("SELECT MAX(id) FROM documents").fetchone()[0] or 0) + 1
@@ -223,7 +268,7 @@ class ProjectStore:
 
     def put_summaries(self, rows: Iterable[tuple[str, int, str, str, str]]) -> None:
         """Write (key, level, text, method, model) rows in one transaction."""
-        with self.db.conn:
+        with self.transaction():
             self.db["summaries"].upsert_all(
                 ({"key": key, "level": level, "text": text, "method": method, "model": model,
                   "created_at": now()} for key, level, text, method, model in rows),

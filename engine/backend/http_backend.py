@@ -200,6 +200,12 @@ class HttpBackend:
             payload["seed"] = settings.seed
         if settings.stop:
             payload["stop"] = list(settings.stop)
+        if settings.json_schema is not None:
+            # llama-server and llama_cpp.server both take a GBNF grammar. Imported here:
+            # a remote model should not need llama.cpp's library loaded to start.
+            from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+            payload["grammar"] = json_schema_to_gbnf(settings.json_schema)
         return payload
 
     def score(self, context: str, continuation: str) -> TokenScores:

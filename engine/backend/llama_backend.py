@@ -18,6 +18,7 @@ from pathlib import Path
 import llama_cpp
 import numpy as np
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+from llama_cpp.llama_grammar import LlamaGrammar
 
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.prompt_style import choose_prompt_style
@@ -49,6 +50,7 @@ class LlamaBackend:
         self.settings = settings or LlamaSettings()
         self.info: GGUFInfo = validate_model(model_path)
         self._lock = threading.Lock()
+        self._grammars: dict[str, LlamaGrammar] = {}
         self._last_stats: GenerationStats | None = None
         self._llm = self._load(self.info)
         self._prompt_style = self.settings.prompt_style or choose_prompt_style(self.info)
@@ -159,6 +161,7 @@ class LlamaBackend:
                 repeat_penalty=settings.repeat_penalty,
                 seed=settings.seed,
                 stop=list(settings.stop + template_stops) or None,
+                grammar=self._grammar(settings.json_schema),
                 stream=True,
             )
             finish_reason = "stop"
@@ -183,6 +186,14 @@ class LlamaBackend:
                 stats.prompt_seconds = first_piece_at - started
                 stats.generation_seconds = ended - first_piece_at
                 stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason
+
+    def _grammar(self, json_schema: str | None) -> LlamaGrammar | None:
+        """The grammar for a schema, converted once: conversion walks the whole schema."""
+        if json_schema is None:
+            return None
+        if json_schema not in self._grammars:
+            self._grammars[json_schema] = LlamaGrammar.from_json_schema(json_schema, verbose=False)
+        return self._grammars[json_schema]
 
     def _tokens_generated_since(self, prompt_length: int, max_tokens: int) -> int:
         """Tokens sampled after the prompt, read from llama.cpp's own position.

@@ -36,6 +36,12 @@ class SamplingSettings:
     repeat_penalty: float = 1.1
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    json_schema: str | None = None
+    """A JSON Schema (as JSON text) the output must match, enforced token by token.
+
+    Constrained decoding is what lets even a small base model return a valid
+    outline; keep every string and array bounded so the output always ends.
+    """
 
 
 @dataclass

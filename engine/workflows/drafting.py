@@ -1,0 +1,169 @@
+"""Draft chapters from the outline, beat by beat, resumable at any moment.
+
+Each drafted passage is committed with its beat marked done (see
+``memory.drafts``), then memory catches up (chunks, extractive summaries, the
+bible) before the next beat is written, so every passage is written with the
+ones before it in view. A chapter with no beats gets them planned first. Killed
+or cancelled, a run loses at most the passage it was writing; the next run
+starts at the first beat not yet drafted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from engine.backend.protocol import Backend, SamplingSettings
+from engine.workflows.outline_schema import DEFAULT_WORDS
+from engine.workflows.passage import chapter_heading, outline_note, write_passage
+from engine.workflows.planning import expand_node
+from memory.bible import extract_bible
+from memory.drafts import append_passage, chapter_document
+from memory.extractive import shorten
+from memory.outline import Outline, OutlineNode
+from memory.outline_store import load_outline, update_node
+from memory.project import Project
+
+BEAT_WORDS = 300
+"""A chapter with no beats gets about one beat per this many words of its target."""
+
+
+@dataclass
+class DraftProgress:
+    chapter: str
+    node: str
+    index: int
+    total: int
+    words: int
+    target_words: int
+
+
+@dataclass
+class ChapterReport:
+    label: str
+    title: str
+    target_words: int
+    words: int
+    beats_drafted: int
+
+    @property
+    def adherence(self) -> float:
+        """Drafted words over target words: 1.0 is on target."""
+        return self.words / self.target_words if self.target_words else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.__dict__, "adherence": round(self.adherence, 3)}
+
+
+@dataclass
+class DraftReport:
+    chapters: list[ChapterReport] = field(default_factory=list)
+    passages: int = 0
+    generated_tokens: int = 0
+    generation_seconds: float = 0.0
+    seconds: float = 0.0
+    stopped: bool = False
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.generated_tokens / self.generation_seconds if self.generation_seconds else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"chapters": [c.as_dict() for c in self.chapters], "passages": self.passages,
+                "tokens_per_second": round(self.tokens_per_second, 1), "seconds": round(self.seconds, 1),
+                "stopped": self.stopped}
+
+
+def chapters_to_draft(outline: Outline, node_id: int | None) -> list[OutlineNode]:
+    """The chapter nodes at or under ``node_id`` (every chapter by default)."""
+    if node_id is None:
+        return outline.chapters()
+    chapter = outline.chapter_of(node_id)
+    if chapter is not None:
+        return [chapter]
+    return [n for n in outline.walk(node_id) if n.level == "chapter"]
+
+
+def draft(
+    backend: Backend,
+    project: Project,
+    node_id: int | None = None,
+    settings: SamplingSettings | None = None,
+    chapter_words: int | None = None,
+    cancel: threading.Event | None = None,
+    on_progress: Callable[[DraftProgress], None] | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> DraftReport:
+    """Draft every planned beat under ``node_id`` (a chapter, act, or the whole book)."""
+    cancel = cancel or threading.Event()
+    settings = settings or SamplingSettings()
+    started = time.perf_counter()
+    report = DraftReport()
+    outline = load_outline(project.store)
+    for chapter in chapters_to_draft(outline, node_id):
+        if not outline.children(chapter.id) and chapter.status == "planned":
+            count = max(2, round((chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]) / BEAT_WORDS))
+            expand_node(backend, project, chapter.id, count=min(count, 8), level="beat", seed=settings.seed,
+                        cancel=cancel)
+            outline = load_outline(project.store)
+        chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
+                                        report, on_progress, on_text)
+        report.chapters.append(chapter_report)
+        if cancel.is_set():
+            report.stopped = True
+            break
+        outline = load_outline(project.store)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode,
+                   settings: SamplingSettings, chapter_words: int | None, cancel: threading.Event,
+                   report: DraftReport, on_progress, on_text) -> ChapterReport:
+    target = chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]
+    leaves = outline.leaves(chapter.id)
+    to_draft = [leaf for leaf in leaves if leaf.status == "planned"]
+    drafted_before = len(leaves) - len(to_draft)
+    document = chapter_document(project, chapter)
+    written = 0
+    for offset, leaf in enumerate(to_draft):
+        words = max(40, target // len(leaves)) if chapter_words else (leaf.target_words or target // len(leaves))
+        if on_progress is not None:
+            on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
+                                      len(leaves), document.words, target))
+        passage = write_passage(backend, project, document, outline_note(outline, chapter, leaf), words,
+                                settings, cancel, on_text, heading=chapter_heading(outline, chapter))
+        stats = backend.last_stats
+        if stats is not None:
+            report.generated_tokens += stats.generated_tokens
+            report.generation_seconds += stats.generation_seconds
+        if cancel.is_set() or not passage:
+            break
+        document = append_passage(project, chapter, leaf, passage)
+        project.ensure_summaries()
+        written += 1
+        report.passages += 1
+    finished = all(leaf.status != "planned" for leaf in load_outline(project.store).leaves(chapter.id))
+    if finished:
+        _mark_chapter_drafted(project, chapter)
+    return ChapterReport(outline.label(chapter), chapter.title, target, document.words,
+                         drafted_before + written)
+
+
+def _mark_chapter_drafted(project: Project, chapter: OutlineNode) -> None:
+    """Plan and text in step: the chapter node gets the summary of what was actually written."""
+    extract_bible(project.store)
+    update_node(project.store, chapter.id, status="drafted", drafted_summary=chapter_summary(project, chapter))
+
+
+def chapter_summary(project: Project, chapter: OutlineNode, words: int = 40) -> str:
+    """The summary pyramid's fewest summaries covering the chapter's text, joined."""
+    refs = project.chunks
+    indices = [i for i, ref in enumerate(refs) if ref.document_id == chapter.document_id]
+    if not indices:
+        return ""
+    groups = project.pyramid.cover(indices[0], indices[-1] + 1, factor=1e9)
+    stored = project.store.summaries(group.key for group in groups)
+    return " ".join(shorten(stored[g.key][0], words) for g in groups if g.key in stored)

@@ -1,0 +1,116 @@
+"""Write one passage of the book from an outline node, about a target length.
+
+The memory layer builds the context at the end of the node's chapter, with a
+bracketed outline note as its last section, so the model writes what the plan
+asks while seeing the book's opening, cast, summaries and recent text. A base
+model that stops early is asked to go on from where it stopped, up to a few
+rounds; the passage is then cut back to its last whole sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
+from engine.workflows.continuation import context_budget
+from memory.assembler import assemble
+from memory.cursor import cursor_at_offset
+from memory.outline import Outline, OutlineNode
+from memory.project import Project
+from memory.store import Document
+from prompts import render
+
+TOKENS_PER_WORD = 1.4
+ROUNDS = 3
+_NOTE = re.compile(r"\[[^\]]*\]?")
+_LAST_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s|$)")
+STOPS = ("\n[", "[Outline", "\nChapter ", "\n#")
+
+
+def outline_note(outline: Outline, chapter: OutlineNode, node: OutlineNode) -> str:
+    """The guidance the model reads last: where we are in the plan and what happens next."""
+    book = outline.book
+    parts = [f"{book.title}, a novel." if book is not None else "A novel."]
+    parts.append(f"{outline.label(chapter)}, {chapter.title}:")
+    if chapter.synopsis:
+        parts.append(chapter.synopsis)
+    scene = next((a for a in outline.ancestors(node.id) if a.level == "scene"), None)
+    if scene is not None and scene is not node:
+        parts.append(f"Scene: {scene.synopsis}")
+    if node.id != chapter.id:
+        parts.append(f"Now: {node.synopsis or node.title}")
+    who = ", ".join(node.characters)
+    where = node.place
+    if who or where:
+        parts.append("(" + "; ".join(item for item in (who, where) if item) + ")")
+    return "[" + " ".join(parts) + "]"
+
+
+def chapter_heading(outline: Outline, chapter: OutlineNode) -> str:
+    """The heading a new chapter starts with: a base model continues it as a novel's page."""
+    return f"{outline.label(chapter)}: {chapter.title}"
+
+
+def write_passage(
+    backend: Backend,
+    project: Project,
+    document: Document,
+    note: str,
+    target_words: int,
+    settings: SamplingSettings,
+    cancel: threading.Event | None = None,
+    on_text: Callable[[str], None] | None = None,
+    heading: str = "",
+) -> str:
+    """Generate a passage to follow ``document``'s text; empty if cancelled.
+
+    A base model reads the outline note before the recent text and continues from
+    prose (``heading`` starts an empty chapter); an instruct model reads the note last.
+    """
+    cancel = cancel or threading.Event()
+    base_model = backend.prompt_style is PromptStyle.COMPLETION
+    passage = ""
+    for _ in range(ROUNDS if base_model else 1):
+        missing = target_words - len(passage.split())
+        if missing < target_words * 0.4:
+            break
+        round_settings = replace(settings, max_tokens=max(32, int(missing * TOKENS_PER_WORD)),
+                                 stop=tuple(settings.stop) + STOPS)
+        lead = "\n\n".join(part for part in (heading if not document.text else "", passage) if part)
+        context = assemble(project, context_budget(backend, round_settings),
+                           cursor_at_offset(project, document.id, len(document.text)), beat=note,
+                           beat_last=not base_model, lead=lead if base_model else "")
+        prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
+        piece = ""
+        for token_text in backend.stream(prompt, round_settings, cancel):
+            piece += token_text
+            if on_text is not None:
+                on_text(token_text)
+        if cancel.is_set():
+            return ""
+        cleaned = clean_passage(piece)
+        if not cleaned:
+            break
+        new_paragraph = piece.lstrip(" ").startswith("\n")
+        passage = f"{passage}\n\n{cleaned}" if passage and new_paragraph else f"{passage} {cleaned}".strip()
+        if backend.last_stats is not None and backend.last_stats.stop_reason == "length":
+            break
+    return trim_to_sentence(passage)
+
+
+def clean_passage(text: str) -> str:
+    """Prose only: no echoed outline notes, single blank lines between paragraphs."""
+    text = _NOTE.sub("", text)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def trim_to_sentence(text: str) -> str:
+    """Cut after the last full stop (or ! or ?) so a passage never ends mid-sentence."""
+    ends = list(_LAST_SENTENCE_END.finditer(text))
+    if not ends or ends[-1].end() < len(text) * 0.5:
+        return text.strip()
+    return text[: ends[-1].end()].strip()

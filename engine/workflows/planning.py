@@ -1,0 +1,114 @@
+"""Plan the outline one level at a time: acts from a premise, chapters from an act,
+scenes from a chapter, beats from a scene.
+
+The model sees what a writer planning that node would look at: the book's premise,
+the synopses of the node's ancestors, its neighbours before and after, and the
+cast from the story bible. Its answer is held to a JSON schema token by token, so
+the tree it returns is always well formed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+
+from engine.backend.protocol import Backend, SamplingSettings
+from engine.errors import BackendError
+from engine.workflows.outline_schema import DEFAULT_COUNTS, children_schema, max_output_tokens, parse_children
+from memory.bible import load_bible
+from memory.outline import PLURALS, Outline, OutlineNode, child_level
+from memory.outline_store import PlannedNode, add_children, load_outline, replace_children
+from memory.project import Project
+from prompts import render
+
+ATTEMPTS = 3
+_CAST_LIMIT = 12
+_PLANNING_SAMPLING = SamplingSettings(max_tokens=0, temperature=0.7, top_p=0.9, min_p=0.05, repeat_penalty=1.15)
+
+
+def planning_context(project: Project, outline: Outline, node: OutlineNode) -> str:
+    """The lines the planner reads before writing ``node``'s children."""
+    lines: list[str] = []
+    book = outline.book
+    if book is not None:
+        lines += [f"Book: {book.title}", f"Premise: {book.synopsis}"]
+        for key, label in (("genre", "Genre"), ("style_notes", "Style")):
+            value = project.store.get_setting(f"book.{key}")
+            if value:
+                lines.append(f"{label}: {value}")
+    cast = [entry.line() for entry in load_bible(project.store) if entry.kind == "character"][:_CAST_LIMIT]
+    if cast:
+        lines.append("Characters: " + ", ".join(cast))
+    for ancestor in outline.ancestors(node.id)[1:]:
+        lines.append(_node_line(outline, ancestor))
+    if node.level != "book":
+        before, after = outline.siblings(node.id)
+        lines += [_node_line(outline, sibling, "before") for sibling in before[-2:]]
+        lines.append(_node_line(outline, node, "this one", details=True))
+        lines += [_node_line(outline, sibling, "after") for sibling in after[:1]]
+    return "\n".join(lines)
+
+
+def _node_line(outline: Outline, node: OutlineNode, note: str = "", details: bool = False) -> str:
+    label = outline.label(node) + (f" ({note})" if note else "")
+    line = f"{label}: {node.title}. {node.synopsis}".rstrip()
+    if details and node.characters:
+        line += f" Characters: {', '.join(node.characters)}."
+    if details and node.place:
+        line += f" Place: {node.place}."
+    return line
+
+
+def plan_children(
+    backend: Backend,
+    project: Project,
+    node_id: int,
+    count: int | None = None,
+    level: str | None = None,
+    seed: int | None = None,
+    cancel: threading.Event | None = None,
+) -> list[PlannedNode]:
+    """Generate (without storing) the children of ``node_id``."""
+    outline = load_outline(project.store)
+    node = outline.nodes[node_id]
+    level = level or child_level(node.level)
+    if level is None:
+        raise BackendError("A beat is the smallest unit of the outline; it has no children to plan.")
+    count = count or DEFAULT_COUNTS[level]
+    heading = f"{PLURALS[level].capitalize()} of {outline.label(node).lower() if node.level != 'book' else 'the book'}"
+    prompt = render("plan_children", {"context": planning_context(project, outline, node), "heading": heading,
+                                      "count": str(count)})
+    schema = json.dumps(children_schema(level, count))
+    room = backend.context_length - backend.count_tokens(prompt.text) - 64
+    settings = replace(_PLANNING_SAMPLING, json_schema=schema,
+                       max_tokens=max(64, min(max_output_tokens(level, count), room)))
+    problem = ""
+    for attempt in range(ATTEMPTS):
+        attempt_seed = None if seed is None else seed + attempt
+        raw = "".join(backend.stream(prompt, replace(settings, seed=attempt_seed), cancel))
+        if cancel is not None and cancel.is_set():
+            raise BackendError("Planning was cancelled.")
+        try:
+            return parse_children(raw, node, level, count)
+        except (ValueError, KeyError, TypeError) as error:  # cut short by the token limit: try again
+            problem = str(error)
+    raise BackendError(f"The model did not produce a complete plan in {ATTEMPTS} tries ({problem}).")
+
+
+def expand_node(
+    backend: Backend,
+    project: Project,
+    node_id: int,
+    count: int | None = None,
+    level: str | None = None,
+    seed: int | None = None,
+    regenerate: bool = False,
+    cancel: threading.Event | None = None,
+) -> list[OutlineNode]:
+    """Plan ``node_id``'s children and store them: appended, or replacing the planned ones."""
+    planned = plan_children(backend, project, node_id, count, level, seed, cancel)
+    if regenerate:
+        return replace_children(project.store, node_id, planned, level)
+    return add_children(project.store, node_id, planned, level)
+
