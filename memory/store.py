@@ -60,7 +60,6 @@ class ProjectStore:
 
     def __init__(self, path: Path | str, create: bool = False) -> None:
         self.path = Path(path).expanduser()
-        self._transaction_depth = 0
         if not create and not self.path.exists():
             raise ProjectError(f"There is no project at {self.path}.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,22 +88,12 @@ class ProjectStore:
     def transaction(self) -> Iterator[None]:
         """One transaction for everything inside, however deeply helpers nest.
 
-        The outermost block commits or rolls back; inner blocks join it. Drafting
-        relies on this to store a passage and mark its beat done atomically.
+        An explicit BEGIN (nested blocks become savepoints), so sqlite-utils' own
+        writes inside join it instead of committing on their own. Drafting relies on
+        this to store a passage and mark its beat done atomically.
         """
-        if self._transaction_depth:
-            self._transaction_depth += 1
-            try:
-                yield
-            finally:
-                self._transaction_depth -= 1
-            return
-        self._transaction_depth = 1
-        try:
-            with self.db.conn:
-                yield
-        finally:
-            self._transaction_depth = 0
+        with self.db.atomic():
+            yield
 
     def __enter__(self) -> ProjectStore:
         return self

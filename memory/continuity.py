@@ -1,0 +1,146 @@
+"""The continuity report: the revision pass a writer does after drafting, as a list.
+
+It looks for what small models get wrong over long drafts: phrases repeated until
+they read as a loop, a named character suddenly called "she" after being "he",
+names that appear once and never again (likely drift), and pronouns that
+contradict the story bible. It only reports; the writer decides what to change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from memory.bible import BibleEntry
+from memory.errors import ProjectError
+from memory.extractive import _NOT_NAMES, names_in, sentences
+from memory.outline_store import load_outline
+from memory.project import Project
+
+_WORD = re.compile(r"[A-Za-z']+")
+_HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
+_MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
+PRONOUN_SETS = {"he/him": "he", "she/her": "she"}
+
+
+@dataclass(frozen=True)
+class ContinuityIssue:
+    kind: str
+    """``repetition``, ``loop``, ``pronoun``, ``bible`` or ``drift``."""
+    chapter: str
+    message: str
+    excerpt: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.__dict__)
+
+
+def repeated_ngrams(text: str, n: int = 4, min_count: int = 3) -> list[tuple[str, int]]:
+    """Word n-grams used at least ``min_count`` times, most repeated first."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    grams = Counter(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return [(gram, count) for gram, count in grams.most_common() if count >= min_count]
+
+
+def repeated_ngram_count(text: str, n: int = 4) -> int:
+    """Occurrences of n-grams beyond their first: the benchmark's repetition measure."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    grams = Counter(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return sum(count - 1 for count in grams.values() if count > 1)
+
+
+def loops(text: str, min_words: int = 6) -> list[str]:
+    """Sentences of ``min_words`` or more that occur more than once: the model going round in circles."""
+    seen = Counter(" ".join(s.lower().split()) for s in sentences(text) if len(s.split()) >= min_words)
+    return [sentence for sentence, count in seen.items() if count > 1]
+
+
+def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:
+    """For each character, the pronouns of sentences naming only them and the sentence after.
+
+    ``names`` maps every name and alias to its character's main name.
+    """
+    usage: dict[str, Counter[str]] = {}
+    if not names:
+        return usage
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
+    all_sentences = sentences(text)
+    for index, sentence in enumerate(all_sentences):
+        named = {names[m] for m in pattern.findall(sentence)}
+        if len(named) != 1:
+            continue
+        following = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
+        window = sentence + " " + ("" if pattern.search(following) else following)
+        tally = usage.setdefault(next(iter(named)), Counter())
+        tally["he"] += len(_HE.findall(window))
+        tally["she"] += len(_SHE.findall(window))
+    return usage
+
+
+def pronoun_flips(text: str, names: dict[str, str], expected: dict[str, str] | None = None) -> dict[str, int]:
+    """Pronouns used for each character against the expected one (the bible's, else their majority)."""
+    flips: dict[str, int] = {}
+    for name, tally in pronoun_usage(text, names).items():
+        want = (expected or {}).get(name) or (tally.most_common(1)[0][0] if sum(tally.values()) else "")
+        other = "she" if want == "he" else "he"
+        if want and tally[other]:
+            flips[name] = tally[other]
+    return flips
+
+
+def single_mentions(text: str, known: set[str]) -> list[str]:
+    """Capitalised mid-sentence names used once only, not in the bible or the outline."""
+    counts = Counter(m for m in _MID_SENTENCE_NAME.findall(text) if m not in _NOT_NAMES)
+    known_words = {word for name in known for word in name.split()}
+    return sorted(name for name, count in counts.items() if count == 1 and name not in known_words)
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def continuity_report(chapters: list[tuple[str, str]], bible: list[BibleEntry],
+                      outline_names: set[str] | None = None) -> list[ContinuityIssue]:
+    """Issues in each (label, text) chapter, in chapter order."""
+    characters = [e for e in bible if e.kind == "character"]
+    names = {alias: e.name for e in characters for alias in e.all_names()}
+    expected = {e.name: PRONOUN_SETS[e.pronouns] for e in characters if e.pronouns in PRONOUN_SETS}
+    known = set(names) | (outline_names or set()) | {e.name for e in bible}
+    whole = "\n\n".join(text for _, text in chapters)
+    later_counts = Counter(_MID_SENTENCE_NAME.findall(whole))
+    issues: list[ContinuityIssue] = []
+    for label, text in chapters:
+        for gram, count in repeated_ngrams(text, 4, 3)[:5]:
+            issues.append(ContinuityIssue("repetition", label, f"“{gram}” is used {count} times.", gram))
+        for sentence in loops(text)[:5]:
+            issues.append(ContinuityIssue("loop", label, "This sentence is repeated word for word.", sentence))
+        usage = pronoun_usage(text, names)
+        for name, tally in usage.items():
+            if tally["he"] and tally["she"]:
+                issues.append(ContinuityIssue(
+                    "pronoun", label, f"{name} is called “he” {_times(tally['he'])} and “she” {_times(tally['she'])}."))
+            want = expected.get(name)
+            if want and tally[want] < tally["she" if want == "he" else "he"]:
+                issues.append(ContinuityIssue(
+                    "bible", label, f"The bible gives {name} {want}, but this chapter mostly uses the other."))
+        for name in single_mentions(text, known):
+            if later_counts[name] == 1:
+                issues.append(ContinuityIssue("drift", label, f"“{name}” appears once and never again.", name))
+    return issues
+
+
+def project_continuity(project: Project, chapter: int | None = None) -> list[ContinuityIssue]:
+    """The report for a project's manuscript chapters (all, or the ``chapter``-th)."""
+    chapters = [d for d in project.store.documents() if d.kind == "chapter" and d.text]
+    if chapter is not None:
+        if not 1 <= chapter <= len(chapters):
+            raise ProjectError(f"The manuscript has {len(chapters)} chapters; there is no chapter {chapter}.")
+    labelled = [(f"Chapter {i} ({d.title})", d.text) for i, d in enumerate(chapters, start=1)]
+    outline_names = {name for node in load_outline(project.store).nodes.values()
+                     for name in [*node.characters, *names_in(node.title), *names_in(node.synopsis)]}
+    issues = continuity_report(labelled, project.bible(), outline_names)
+    if chapter is not None:
+        issues = [issue for issue in issues if issue.chapter == labelled[chapter - 1][0]]
+    return issues

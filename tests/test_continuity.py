@@ -1,0 +1,51 @@
+"""The continuity report on crafted text with known flips, loops and drift."""
+
+from __future__ import annotations
+
+from memory.bible import BibleEntry
+from memory.continuity import continuity_report, loops, pronoun_flips, repeated_ngram_count, single_mentions
+
+FLIPPED = (
+    "Mara Quell walked to the harbour at dawn. She counted the crates twice. "
+    "Tomas waited by the boat. He did not look up. "
+    "Mara Quell opened the ledger. He wrote the numbers down in a hurry. "
+    "Tomas laughed at the gulls. He threw them bread."
+)
+LOOPING = (
+    "The wind came off the sea and rattled the shutters of the house. "
+    "Mara went inside. The wind came off the sea and rattled the shutters of the house. "
+    "She lit the lamp by the window and sat down. "
+    "The wind came off the sea and rattled the shutters of the house."
+)
+CAST = [BibleEntry("Mara Quell", aliases=["Mara"], pronouns="she/her"), BibleEntry("Tomas", pronouns="he/him")]
+NAMES = {"Mara Quell": "Mara Quell", "Mara": "Mara Quell", "Tomas": "Tomas"}
+
+
+def test_pronoun_flips_are_counted_against_the_bible() -> None:
+    assert pronoun_flips(FLIPPED, NAMES, {"Mara Quell": "she", "Tomas": "he"}) == {"Mara Quell": 1}
+    consistent = FLIPPED.replace("He wrote", "She wrote")
+    assert pronoun_flips(consistent, NAMES, {"Mara Quell": "she", "Tomas": "he"}) == {}
+
+
+def test_loops_and_repeated_phrases_are_found() -> None:
+    assert loops(LOOPING) == ["the wind came off the sea and rattled the shutters of the house."]
+    assert loops(FLIPPED) == []
+    assert repeated_ngram_count(LOOPING) > repeated_ngram_count(FLIPPED)
+
+
+def test_names_used_once_are_drift_unless_known() -> None:
+    text = "Mara met the pilot, and then Ortega waved from the quay. Later Tomas met Mara again, and Tomas left."
+    assert single_mentions(text, {"Mara Quell", "Tomas"}) == ["Ortega"]
+
+
+def test_report_lists_each_kind_per_chapter() -> None:
+    report = continuity_report([("Chapter 1", FLIPPED), ("Chapter 2", LOOPING + " Then Ortega arrived, and left.")],
+                               CAST)
+    kinds = {(issue.chapter, issue.kind) for issue in report}
+    assert ("Chapter 1", "pronoun") in kinds
+    assert ("Chapter 2", "loop") in kinds
+    assert ("Chapter 2", "repetition") in kinds
+    assert ("Chapter 2", "drift") in kinds
+    assert not any(issue.chapter == "Chapter 1" and issue.kind in ("loop", "drift") for issue in report)
+    flip = next(issue for issue in report if issue.kind == "pronoun")
+    assert "Mara Quell" in flip.message and "“he” once" in flip.message
