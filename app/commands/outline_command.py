@@ -36,7 +36,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--title", help="with --premise: the book's title; with --edit or --add: the node's")
     parser.add_argument("--words", type=positive_int, help="target length in words (book, or edited node)")
     parser.add_argument("--expand", type=positive_int, metavar="NODE", help="plan NODE's children")
-    parser.add_argument("--level", choices=LEVELS[1:], help="with --expand: the level to plan (e.g. beats of a chapter)")
+    parser.add_argument("--level", choices=LEVELS[1:], help="with --expand or --add: the level of the new nodes (e.g. beats straight under a chapter)")
     parser.add_argument("--count", type=positive_int, help="with --expand: how many children")
     parser.add_argument("--regenerate", action="store_true", help="with --expand: replace planned children")
     parser.add_argument("--seed", type=int)
@@ -86,7 +86,8 @@ def _apply_changes(args: argparse.Namespace, project: Project) -> None:
     if args.add:
         if not args.title:
             raise ProjectError("--add needs a --title.")
-        add_children(store, args.add, [PlannedNode(args.title, args.synopsis or "", target_words=args.words or 0)])
+        add_children(store, args.add, [PlannedNode(args.title, args.synopsis or "", target_words=args.words or 0)],
+                     args.level)
     if args.move:
         if not args.to:
             raise ProjectError("--move needs --to POSITION.")
