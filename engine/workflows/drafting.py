@@ -19,6 +19,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.planning import expand_node
+from memory.assembler import ContextShares
 from memory.bible import extract_bible
 from memory.drafts import append_passage, chapter_document
 from memory.extractive import shorten
@@ -95,8 +96,13 @@ def draft(
     cancel: threading.Event | None = None,
     on_progress: Callable[[DraftProgress], None] | None = None,
     on_text: Callable[[str], None] | None = None,
+    shares: ContextShares | None = None,
 ) -> DraftReport:
-    """Draft every planned beat under ``node_id`` (a chapter, act, or the whole book)."""
+    """Draft every planned beat under ``node_id`` (a chapter, act, or the whole book).
+
+    ``shares`` tunes the memory layer's context; benchmarks set every memory share to
+    zero to draft with a plain sliding window of the same budget.
+    """
     cancel = cancel or threading.Event()
     settings = settings or SamplingSettings()
     started = time.perf_counter()
@@ -109,7 +115,7 @@ def draft(
                         cancel=cancel)
             outline = load_outline(project.store)
         chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
-                                        report, on_progress, on_text)
+                                        report, on_progress, on_text, shares)
         report.chapters.append(chapter_report)
         if cancel.is_set():
             report.stopped = True
@@ -121,7 +127,7 @@ def draft(
 
 def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode,
                    settings: SamplingSettings, chapter_words: int | None, cancel: threading.Event,
-                   report: DraftReport, on_progress, on_text) -> ChapterReport:
+                   report: DraftReport, on_progress, on_text, shares: ContextShares | None) -> ChapterReport:
     target = chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]
     leaves = outline.leaves(chapter.id)
     to_draft = [leaf for leaf in leaves if leaf.status == "planned"]
@@ -134,7 +140,8 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
             on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
                                       len(leaves), document.words, target))
         passage = write_passage(backend, project, document, outline_note(outline, chapter, leaf), words,
-                                settings, cancel, on_text, heading=chapter_heading(outline, chapter))
+                                settings, cancel, on_text, heading=chapter_heading(outline, chapter),
+                                shares=shares)
         stats = backend.last_stats
         if stats is not None:
             report.generated_tokens += stats.generated_tokens

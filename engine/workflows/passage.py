@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
 from engine.workflows.continuation import context_budget
-from memory.assembler import assemble
+from memory.assembler import ContextShares, assemble
 from memory.cursor import cursor_at_offset
 from memory.outline import Outline, OutlineNode
 from memory.project import Project
@@ -64,6 +64,7 @@ def write_passage(
     cancel: threading.Event | None = None,
     on_text: Callable[[str], None] | None = None,
     heading: str = "",
+    shares: ContextShares | None = None,
 ) -> str:
     """Generate a passage to follow ``document``'s text; empty if cancelled.
 
@@ -82,7 +83,7 @@ def write_passage(
         lead = "\n\n".join(part for part in (heading if not document.text else "", passage) if part)
         context = assemble(project, context_budget(backend, round_settings),
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
-                           beat_last=not base_model, lead=lead if base_model else "")
+                           beat_last=not base_model, lead=lead if base_model else "", shares=shares)
         prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
         piece = ""
         for token_text in backend.stream(prompt, round_settings, cancel):
