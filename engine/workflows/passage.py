@@ -9,13 +9,13 @@ rounds; the passage is then cut back to its last whole sentence.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 
 from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
 from engine.workflows.continuation import context_budget
+from engine.workflows.passage_cleaning import clean_passage, trim_to_sentence
 from memory.assembler import ContextShares, assemble
 from memory.cursor import cursor_at_offset
 from memory.outline import Outline, OutlineNode
@@ -25,9 +25,7 @@ from prompts import render
 
 TOKENS_PER_WORD = 1.4
 ROUNDS = 3
-_NOTE = re.compile(r"\[[^\]]*\]?")
-_LAST_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s|$)")
-STOPS = ("\n[", "[Outline", "\nChapter ", "\n#")
+STOPS = ("\n[", "\nChapter ", "\nCHAPTER ", "\n#")
 
 
 def outline_note(outline: Outline, chapter: OutlineNode, node: OutlineNode) -> str:
@@ -51,7 +49,7 @@ def outline_note(outline: Outline, chapter: OutlineNode, node: OutlineNode) -> s
 
 def chapter_heading(outline: Outline, chapter: OutlineNode) -> str:
     """The heading a new chapter starts with: a base model continues it as a novel's page."""
-    return f"{outline.label(chapter)}: {chapter.title}"
+    return f"{outline.label(chapter).upper()}\n\n{chapter.title}"
 
 
 def write_passage(
@@ -80,7 +78,9 @@ def write_passage(
             break
         round_settings = replace(settings, max_tokens=max(32, int(missing * TOKENS_PER_WORD)),
                                  stop=tuple(settings.stop) + STOPS)
-        lead = "\n\n".join(part for part in (heading if not document.text else "", passage) if part)
+        # An empty chapter starts after its heading and a blank line: the cue for a new paragraph of prose.
+        opening = heading if heading and not document.text else ""
+        lead = f"{opening}\n\n{passage}" if opening and passage else passage or (f"{opening}\n\n" if opening else "")
         context = assemble(project, context_budget(backend, round_settings),
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
                            beat_last=not base_model, lead=lead if base_model else "", shares=shares)
@@ -92,7 +92,7 @@ def write_passage(
                 on_text(token_text)
         if cancel.is_set():
             return ""
-        cleaned = clean_passage(piece)
+        cleaned = clean_passage(piece, note, document.text + "\n\n" + passage)
         if not cleaned:
             break
         new_paragraph = piece.lstrip(" ").startswith("\n")
@@ -100,18 +100,3 @@ def write_passage(
         if backend.last_stats is not None and backend.last_stats.stop_reason == "length":
             break
     return trim_to_sentence(passage)
-
-
-def clean_passage(text: str) -> str:
-    """Prose only: no echoed outline notes, single blank lines between paragraphs."""
-    text = _NOTE.sub("", text)
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def trim_to_sentence(text: str) -> str:
-    """Cut after the last full stop (or ! or ?) so a passage never ends mid-sentence."""
-    ends = list(_LAST_SENTENCE_END.finditer(text))
-    if not ends or ends[-1].end() < len(text) * 0.5:
-        return text.strip()
-    return text[: ends[-1].end()].strip()

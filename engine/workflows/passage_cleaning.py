@@ -1,0 +1,72 @@
+"""Keep only new prose from what a small model wrote for a passage.
+
+Small models echo the outline note they were given, write bracketed notes of their
+own, and go round in circles, repeating a sentence they already wrote. None of that
+belongs in the writer's manuscript: echoed paragraphs are dropped, and a passage is
+cut where it starts repeating earlier sentences, so the next round (or beat) can
+move the story on instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.extractive import sentences
+
+_NOTE = re.compile(r"\[[^\]]*\]?")
+_LAST_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s|$)")
+_WORD = re.compile(r"[a-z']+")
+ECHO_SHARE = 0.6
+"""A paragraph whose words are mostly the outline note's is an echo of it."""
+LOOP_WORDS = 6
+"""Sentences this long or longer that recur are a loop, not a refrain."""
+
+
+def clean_passage(text: str, note: str = "", earlier: str = "") -> str:
+    """Prose only: no notes or echoes of them, no repeated sentences, single blank lines."""
+    note_words = set(_WORD.findall(note.lower()))
+    seen = {_key(s) for s in sentences(earlier) if len(s.split()) >= LOOP_WORDS}
+    kept: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", _NOTE.sub("", text)):
+        paragraph = " ".join(paragraph.split()).lstrip(":;,. ")
+        if not paragraph or _echoes(paragraph, note_words):
+            continue
+        fresh = _until_repeat(paragraph, seen)
+        if fresh:
+            kept.append(fresh)
+        if fresh != paragraph:  # the model started looping: nothing after this is kept
+            break
+    return "\n\n".join(kept)
+
+
+def _echoes(paragraph: str, note_words: set[str]) -> bool:
+    words = _WORD.findall(paragraph.lower())
+    if "now:" in paragraph.lower() or len(words) < 5 or not note_words:
+        return "now:" in paragraph.lower()
+    return sum(1 for word in words if word in note_words) / len(words) >= ECHO_SHARE
+
+
+def _until_repeat(paragraph: str, seen: set[str]) -> str:
+    """The paragraph up to its first sentence already written; remembers the new ones."""
+    position = 0
+    for sentence in sentences(paragraph):
+        if len(sentence.split()) >= LOOP_WORDS:
+            key = _key(sentence)
+            if key in seen:
+                return paragraph[:position].strip()
+            seen.add(key)
+        found = paragraph.find(sentence[-20:], position)
+        position = found + len(sentence[-20:]) if found >= 0 else position
+    return paragraph
+
+
+def _key(sentence: str) -> str:
+    return " ".join(_WORD.findall(sentence.lower()))
+
+
+def trim_to_sentence(text: str) -> str:
+    """Cut after the last full stop (or ! or ?) so a passage never ends mid-sentence."""
+    ends = list(_LAST_SENTENCE_END.finditer(text))
+    if not ends:  # one unfinished sentence: better kept than lost
+        return text.strip()
+    return text[: ends[-1].end()].strip()

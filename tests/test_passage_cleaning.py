@@ -1,0 +1,28 @@
+"""Cleaning what a small model wrote before it enters the manuscript."""
+
+from __future__ import annotations
+
+from engine.workflows.passage_cleaning import clean_passage, trim_to_sentence
+
+NOTE = "[The Light, a novel. Chapter 1, Landfall: Now: Ada Fenn drags Tom Reyes from the surf.]"
+
+
+def test_echoed_notes_and_bracketed_notes_are_dropped() -> None:
+    raw = (": Ada Fenn drags Tom Reyes from the surf. Now: the lamp room.\n\n"
+           "The sea was black and loud. [Outline: more]\nAda pulled at the rope.\n\n\n\nShe did not stop.")
+    assert clean_passage(raw, NOTE) == "The sea was black and loud. Ada pulled at the rope.\n\nShe did not stop."
+
+
+def test_a_passage_is_cut_where_it_repeats_an_earlier_sentence() -> None:
+    earlier = "The wind came off the sea and rattled the shutters of the house."
+    raw = ("Ada lit the lamp by the window and waited. The wind came off the sea and rattled the shutters "
+           "of the house. Tom slept.\n\nA second paragraph that should not survive the loop.")
+    assert clean_passage(raw, NOTE, earlier) == "Ada lit the lamp by the window and waited."
+    within = "Tom counted the waves one by one again. Ada said nothing at all. Tom counted the waves one by one again."
+    assert clean_passage(within) == "Tom counted the waves one by one again. Ada said nothing at all."
+
+
+def test_trim_to_sentence_never_ends_mid_sentence() -> None:
+    assert trim_to_sentence("She ran. He followed her down to the") == "She ran."
+    assert trim_to_sentence("“Stop!” she cried. And then") == "“Stop!” she cried."
+    assert trim_to_sentence("no full stop at all") == "no full stop at all"
