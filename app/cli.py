@@ -10,10 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.commands import draft_command, models_command, outline_command, project_commands, write_command
+from app.commands import (
+    draft_command,
+    models_command,
+    outline_command,
+    project_commands,
+    style_command,
+    write_command,
+)
 from engine.errors import DraftsmithError
 
-COMMANDS = (write_command, models_command, project_commands, outline_command, draft_command)
+COMMANDS = (write_command, models_command, project_commands, outline_command, draft_command, style_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

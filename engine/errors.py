@@ -9,7 +9,7 @@ from __future__ import annotations
 from memory.errors import DraftsmithError, ManuscriptError, ProjectError
 
 __all__ = ["BackendError", "DraftsmithError", "ManuscriptError", "ModelFileError", "ProjectError",
-           "PromptTooLongError"]
+           "PromptTooLongError", "StyleError"]
 
 
 class ModelFileError(DraftsmithError):
@@ -26,5 +26,11 @@ class BackendError(DraftsmithError):
 
 class PromptTooLongError(DraftsmithError):
     """A prompt that would not fit the model's context window."""
+
+    exit_code = 2
+
+
+class StyleError(DraftsmithError):
+    """A style (adapter or fine-tuned model) that cannot be used as asked."""
 
     exit_code = 2

@@ -35,6 +35,11 @@ class DraftsmithPaths:
         """JSON file listing the models the writer registered by name."""
         return self.config_dir / "models.json"
 
+    @property
+    def style_registry_file(self) -> Path:
+        """The writer's imported styles (adapters and fine-tuned models)."""
+        return self.config_dir / "styles.json"
+
     def ensure(self, folder: Path) -> Path:
         """Create ``folder`` (and parents) if missing and return it."""
         folder.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ import numpy as np
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 from llama_cpp.llama_grammar import LlamaGrammar
 
+from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.prompt_style import choose_prompt_style
 from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
@@ -57,6 +58,7 @@ class LlamaBackend:
         self._chat_formatter = self._make_chat_formatter()
         if self._chat_formatter is None:
             self._prompt_style = PromptStyle.COMPLETION
+        self._adapters = AdapterSet(self._llm, self.info)
 
     def _load(self, info: GGUFInfo) -> llama_cpp.Llama:
         route_llama_logs_to_logging()
@@ -224,6 +226,17 @@ class LlamaBackend:
             self._llm.detokenize([token]).decode("utf-8", errors="replace") for token in continuation_tokens
         )
         return TokenScores(tokens=pieces, logprobs=tuple(logprobs))
+
+    # -- styles ---------------------------------------------------------------
+
+    def set_adapters(self, adapters: list[tuple[Path | str, float]]) -> None:
+        """Apply LoRA adapters, each with a scale from 0 to 2, without reloading; [] removes all."""
+        with self._lock:
+            self._adapters.apply(adapters)
+
+    @property
+    def active_adapters(self) -> tuple[ActiveAdapter, ...]:
+        return self._adapters.active
 
     def close(self) -> None:
         with self._lock:

@@ -38,6 +38,8 @@ class GGUFInfo:
     data_end: int
     """Offset just past the last tensor's data: a file shorter than this is truncated."""
     lora_alpha: float | None = None
+    adapter_kind: str | None = None
+    """``adapter.type``: ``lora`` for the adapters Draftsmith applies."""
     finetune: str | None = None
     tensors: tuple[TensorShape, ...] = ()
 
@@ -98,6 +100,7 @@ def read_gguf_info(path: Path) -> GGUFInfo:
         tensor_count=len(header.tensors),
         data_end=int(data_end),
         lora_alpha=float(alpha) if alpha is not None else None,
+        adapter_kind=_text_or_none(meta.get("adapter.type")),
         finetune=_text_or_none(meta.get("general.finetune")),
         tensors=tuple(TensorShape(t.name, t.shape) for t in header.tensors),
     )
