@@ -148,3 +148,8 @@ def apply_styles(backend: object, choices: list[StyleChoice], registry: StyleReg
             raise StyleError("Style adapters need the built-in llama.cpp runtime; a server applies its own.")
         return
     setter(adapters)
+
+
+def project_styles(store: object) -> list[StyleChoice]:
+    """The styles a project writes with (its ``styles`` setting)."""
+    return project_choices(store.get_setting(PROJECT_SETTING))  # type: ignore[attr-defined]

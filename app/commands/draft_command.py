@@ -14,6 +14,7 @@ from engine.backend.protocol import SamplingSettings
 from engine.errors import ProjectError
 from engine.projects import open_project
 from engine.runtime import open_backend
+from engine.styles import apply_styles, model_for, project_styles
 from engine.workflows.drafting import DraftProgress, draft
 from memory.continuity import project_continuity
 from memory.outline_store import load_outline
@@ -63,8 +64,10 @@ def run_draft(args: argparse.Namespace) -> int:
         if not load_outline(project.store).chapters():
             raise ProjectError("The outline has no chapters to draft; plan some with `draftsmith outline`.")
         node_id = _chapter_node(project, args.chapter)
-        backend = open_backend(args.model, server=args.server, prompt_style=prompt_style(args), n_ctx=args.n_ctx,
-                               progress=StderrProgress("Preparing the default model"))
+        styles = project_styles(project.store)
+        backend = open_backend(args.model or model_for(styles), server=args.server, prompt_style=prompt_style(args),
+                               n_ctx=args.n_ctx, progress=StderrProgress("Preparing the default model"))
+        apply_styles(backend, styles)
         settings = SamplingSettings(temperature=args.temperature, seed=args.seed)
         try:
             report = draft(backend, project, node_id, settings, args.words, cancel, _print_progress,

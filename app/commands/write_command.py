@@ -11,6 +11,7 @@ from app.commands.options import add_model_options, positive_int, prompt_style
 from app.progress import StderrProgress
 from engine.backend.protocol import SamplingSettings
 from engine.runtime import open_backend
+from engine.styles import apply_styles, model_for, project_styles
 from app.commands.project_commands import parse_position
 from engine.projects import open_project
 from engine.workflows.continuation import continue_in_project, continue_passage
@@ -38,22 +39,25 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project = None
+    styles = []
     if args.project:
         project, _ = open_project(args.project, args.model)
         project.ensure_summaries()
         cursor = cursor_at(project, *parse_position(args.at))
+        styles = project_styles(project.store)
     else:
         passage = sys.stdin.read() if args.text == "-" else args.text
         if not passage.strip():
             print("draftsmith: there is no text to continue.", file=sys.stderr)
             return 2
     backend = open_backend(
-        args.model,
+        args.model or model_for(styles),
         server=args.server,
         prompt_style=prompt_style(args),
         n_ctx=args.n_ctx,
         progress=StderrProgress("Preparing the default model"),
     )
+    apply_styles(backend, styles)
     settings = SamplingSettings(max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
