@@ -13,9 +13,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
+from engine.errors import BackendError
 from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.planning import expand_node
@@ -27,6 +28,7 @@ from memory.outline import Outline, OutlineNode
 from memory.outline_store import load_outline, update_node
 from memory.project import Project
 
+PASSAGE_ATTEMPTS = 3
 BEAT_WORDS = 300
 """A chapter with no beats gets about one beat per this many words of its target."""
 
@@ -139,15 +141,24 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
         if on_progress is not None:
             on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
                                       len(leaves), document.words, target))
-        passage = write_passage(backend, project, document, outline_note(outline, chapter, leaf), words,
-                                settings, cancel, on_text, heading=chapter_heading(outline, chapter),
-                                shares=shares)
-        stats = backend.last_stats
-        if stats is not None:
-            report.generated_tokens += stats.generated_tokens
-            report.generation_seconds += stats.generation_seconds
-        if cancel.is_set() or not passage:
+        passage = ""
+        for attempt in range(PASSAGE_ATTEMPTS):  # a small model sometimes writes only notes or repeats
+            attempt_settings = settings if attempt == 0 or settings.seed is None else \
+                replace(settings, seed=settings.seed + 1000 * attempt)
+            passage = write_passage(backend, project, document, outline_note(outline, chapter, leaf), words,
+                                    attempt_settings, cancel, on_text, heading=chapter_heading(outline, chapter),
+                                    shares=shares)
+            stats = backend.last_stats
+            if stats is not None:
+                report.generated_tokens += stats.generated_tokens
+                report.generation_seconds += stats.generation_seconds
+            if passage or cancel.is_set():
+                break
+        if cancel.is_set():
             break
+        if not passage:
+            raise BackendError(f"The model wrote no usable prose for {outline.label(leaf)} of "
+                               f"{outline.label(chapter)} in {PASSAGE_ATTEMPTS} tries; drafted beats are saved.")
         document = append_passage(project, chapter, leaf, passage)
         project.ensure_summaries()
         written += 1

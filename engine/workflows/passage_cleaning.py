@@ -2,9 +2,8 @@
 
 Small models echo the outline note they were given, write bracketed notes of their
 own, and go round in circles, repeating a sentence they already wrote. None of that
-belongs in the writer's manuscript: echoed paragraphs are dropped, and a passage is
-cut where it starts repeating earlier sentences, so the next round (or beat) can
-move the story on instead.
+belongs in the writer's manuscript: echoed paragraphs are dropped, and so are
+sentences the chapter already holds word for word, keeping the new ones around them.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from memory.extractive import sentences
 _NOTE = re.compile(r"\[[^\]]*\]?")
 _LAST_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s|$)")
 _WORD = re.compile(r"[a-z']+")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?][\"'\u201d\u2019)]) +|(?<=[.!?]) +")
 ECHO_SHARE = 0.6
 """A paragraph whose words are mostly the outline note's is an echo of it."""
 LOOP_WORDS = 6
@@ -31,11 +31,9 @@ def clean_passage(text: str, note: str = "", earlier: str = "") -> str:
         paragraph = " ".join(paragraph.split()).lstrip(":;,. ")
         if not paragraph or _echoes(paragraph, note_words):
             continue
-        fresh = _until_repeat(paragraph, seen)
+        fresh = _without_repeats(paragraph, seen)
         if fresh:
             kept.append(fresh)
-        if fresh != paragraph:  # the model started looping: nothing after this is kept
-            break
     return "\n\n".join(kept)
 
 
@@ -46,18 +44,18 @@ def _echoes(paragraph: str, note_words: set[str]) -> bool:
     return sum(1 for word in words if word in note_words) / len(words) >= ECHO_SHARE
 
 
-def _until_repeat(paragraph: str, seen: set[str]) -> str:
-    """The paragraph up to its first sentence already written; remembers the new ones."""
-    position = 0
-    for sentence in sentences(paragraph):
-        if len(sentence.split()) >= LOOP_WORDS:
-            key = _key(sentence)
+def _without_repeats(paragraph: str, seen: set[str]) -> str:
+    """The paragraph without sentences already written; remembers the new ones."""
+    pieces = _SENTENCE_SPLIT.split(paragraph)
+    kept = []
+    for piece in pieces:
+        key = _key(piece)
+        if len(piece.split()) >= LOOP_WORDS:
             if key in seen:
-                return paragraph[:position].strip()
+                continue
             seen.add(key)
-        found = paragraph.find(sentence[-20:], position)
-        position = found + len(sentence[-20:]) if found >= 0 else position
-    return paragraph
+        kept.append(piece)
+    return " ".join(kept).strip()
 
 
 def _key(sentence: str) -> str:
