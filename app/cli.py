@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Run with no command to open the app.",
     )
     parser.add_argument("--model", help="model name, path or 'default' for the app (default: the built-in model)")
+    parser.add_argument("--project", help="open the app on this project (a name or a .draftsmith path)")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(subcommands)
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from app.launch import launch_app  # Textual loads only when the app opens
 
-            return launch_app(model=args.model)
+            return launch_app(model=args.model, project=args.project)
         return args.run(args)
     except DraftsmithError as error:
         print(f"draftsmith: {error.sentence}", file=sys.stderr)

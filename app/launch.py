@@ -1,4 +1,4 @@
-"""Build and run the app with the writer's chosen model."""
+"""Build and run the app with the writer's chosen model and project."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from app.main_app import DraftsmithApp
 from engine.runtime import open_backend
 
 
-def create_app(model: str | None = None) -> DraftsmithApp:
+def create_app(model: str | None = None, project: str | None = None) -> DraftsmithApp:
     """The app wired to load ``model`` (the built-in one by default) in the background."""
-    return DraftsmithApp(lambda progress: open_backend(model, progress=progress))
+
+    def load(progress, name: str | None = None, n_ctx: int | None = None):
+        return open_backend(name or model, progress=progress, n_ctx=n_ctx)
+
+    return DraftsmithApp(load, project)
 
 
-def launch_app(model: str | None = None) -> int:
-    app = create_app(model)
+def launch_app(model: str | None = None, project: str | None = None) -> int:
+    app = create_app(model, project)
     app.run()
     if app.backend is not None:
         app.backend.close()

@@ -1,27 +1,40 @@
 """The Draftsmith Textual application.
 
-The app owns the model: it loads it in a thread worker at start-up (the first
-start also assembles the default model) and hands it to the screen. How the model
-is obtained is injected as ``backend_loader``, so tests can pass the real default
-model already loaded, or a fake for fast UI checks.
+The app owns the model and the open project. The model loads in a thread worker
+at start-up (the first start also assembles the default model) and on every
+switch; how it is obtained is injected as ``backend_loader``, so tests can pass
+the real default model already loaded, or a fake for fast UI checks. Without a
+project the app opens on a scratch page; Ctrl+O opens, creates or imports one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
-from app.messages import ModelLoaded, ModelLoadFailed, ModelLoadProgress
+from app.messages import ModelLoaded, ModelLoadFailed, ModelLoadProgress, ProjectOpened, ProjectOpenFailed
+from app.screens.help_screen import HelpScreen
+from app.screens.models_screen import ModelRequested, ModelsScreen, SamplingChanged
+from app.screens.planning import PlanningScreen
+from app.screens.project_picker import ProjectPicker, ProjectRequested
+from app.screens.workspace import WorkspaceScreen
 from app.screens.write_screen import WriteScreen
 from assets import STYLES_DIR
-from engine.backend.protocol import Backend
+from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import DraftsmithError
+from engine.projects import open_project, project_path
+from engine.recent_projects import remember_project
+from memory.bible import extract_bible
+from memory.importer import import_manuscript
+from memory.project import Project
 
-BackendLoader = Callable[[Callable[[int, int], None]], Backend]
-"""Loads a model; receives a progress callback taking (done, total)."""
+BackendLoader = Callable[..., Backend]
+"""Loads a model: ``loader(progress, name=None, n_ctx=None)``; progress takes (done, total)."""
 
 
 class DraftsmithApp(App):
@@ -29,26 +42,46 @@ class DraftsmithApp(App):
 
     TITLE = "Draftsmith"
     CSS_PATH = STYLES_DIR / "draftsmith.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+o", "open_project", "Open", show=False),
+        Binding("f1", "help", "Help"),
+        Binding("f2", "planning", "Plan"),
+        Binding("f3", "models", "Models"),
+    ]
 
-    def __init__(self, backend_loader: BackendLoader) -> None:
+    def __init__(self, backend_loader: BackendLoader, project: str | Path | None = None) -> None:
         super().__init__()
         self._backend_loader = backend_loader
+        self._initial_project = str(project) if project else None
         self.backend: Backend | None = None
+        self.project: Project | None = None
+        self.workspace: WorkspaceScreen | None = None
         self.write_screen = WriteScreen()
+        self.sampling = SamplingSettings(max_tokens=160)
+        self.n_ctx: int | None = None
 
     async def on_mount(self) -> None:
         await self.push_screen(self.write_screen)
-        self.write_screen.status.activity = "loading the model…"
-        self._load_model()
+        self._activity("loading the model…")
+        self._load_model(None, None)
+        if self._initial_project:
+            self._open_project(ProjectRequested(self._initial_project))
+
+    def _activity(self, text: str) -> None:
+        for screen in (self.write_screen, self.workspace):
+            if screen is not None and screen.is_mounted:
+                screen.status.activity = text
+
+    # -- the model ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="model")
-    def _load_model(self) -> None:
+    def _load_model(self, name: str | None, n_ctx: int | None) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(ModelLoadProgress(done / total if total else 1.0))
 
         try:
-            backend = self._backend_loader(progress)
+            backend = self._backend_loader(progress, name=name, n_ctx=n_ctx)
         except DraftsmithError as error:
             self.post_message(ModelLoadFailed(error.sentence))
             return
@@ -56,15 +89,129 @@ class DraftsmithApp(App):
 
     @on(ModelLoadProgress)
     def _show_progress(self, message: ModelLoadProgress) -> None:
-        self.write_screen.status.activity = f"preparing the model… {message.fraction:.0%}"
+        self._activity(f"preparing the model… {message.fraction:.0%}")
 
     @on(ModelLoaded)
     def _model_ready(self, message: ModelLoaded) -> None:
-        self.backend = message.backend
+        previous, self.backend = self.backend, message.backend
+        if previous is not None and previous is not message.backend:
+            previous.close()
         self.sub_title = message.backend.description
-        self.write_screen.use_backend(message.backend)
+        for screen in (self.write_screen, self.workspace):
+            if screen is not None:
+                screen.use_backend(message.backend)
 
     @on(ModelLoadFailed)
     def _model_failed(self, message: ModelLoadFailed) -> None:
-        self.write_screen.status.activity = "no model"
+        self._activity("no model" if self.backend is None else "kept the previous model")
         self.notify(message.sentence, title="The model could not be loaded", severity="error", timeout=30)
+
+    @on(ModelRequested)
+    def _switch_model(self, message: ModelRequested) -> None:
+        self.n_ctx = message.n_ctx
+        self._activity(f"loading {message.name}…")
+        self._load_model(message.name, message.n_ctx)
+
+    @on(SamplingChanged)
+    def _sampling_changed(self, message: SamplingChanged) -> None:
+        self.sampling = SamplingSettings(max_tokens=message.max_tokens, temperature=message.temperature)
+        self.write_screen.settings = self.sampling
+        if self.workspace is not None:
+            self.workspace.settings = self.sampling
+        if self.project is not None:
+            self.project.store.set_setting("sampling", {"temperature": message.temperature,
+                                                        "max_tokens": message.max_tokens})
+
+    # -- projects -------------------------------------------------------------
+
+    @on(ProjectRequested)
+    def _project_requested(self, message: ProjectRequested) -> None:
+        self._activity("opening the project…")
+        self._open_project(message)
+
+    @work(thread=True, exclusive=True, group="project")
+    def _open_project(self, request: ProjectRequested) -> None:
+        """Open (or create, or import into) a project; the tokenizer loads here, off the UI thread."""
+        try:
+            project, tokenizer = open_project(request.name_or_path, create=True)
+            if request.manuscript is not None:
+                import_manuscript(project.store, request.manuscript, tokenizer.count_tokens)
+                project.ensure_summaries()
+                extract_bible(project.store)
+        except DraftsmithError as error:
+            self.post_message(ProjectOpenFailed(error.sentence))
+            return
+        self.post_message(ProjectOpened(project))
+
+    @on(ProjectOpenFailed)
+    def _project_failed(self, message: ProjectOpenFailed) -> None:
+        self.notify(message.sentence, title="The project could not be opened", severity="error", timeout=15)
+
+    @on(ProjectOpened)
+    async def _project_opened(self, message: ProjectOpened) -> None:
+        if self.workspace is not None:
+            self.workspace.save_now()
+            await self._leave_workspace()
+        self.project = message.project
+        remember_project(project_path(str(message.project.store.path)))
+        stored = self.project.store.get_setting("sampling")
+        if stored:
+            self.sampling = SamplingSettings(max_tokens=int(stored["max_tokens"]),
+                                             temperature=float(stored["temperature"]))
+        self.workspace = WorkspaceScreen(self.project, self.sampling)
+        await self.push_screen(self.workspace)
+        self.workspace.status.session_goal = int(self.project.store.get_setting("session_goal", 1000))
+        if self.backend is not None:
+            self.workspace.use_backend(self.backend)
+
+    async def _leave_workspace(self) -> None:
+        while self.screen is not self.write_screen and len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if self.project is not None:
+            self.project.close()
+        self.workspace = None
+
+    # -- screens and commands -------------------------------------------------
+
+    def action_open_project(self) -> None:
+        self.push_screen(ProjectPicker())
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_planning(self) -> None:
+        if self.project is None:
+            self.notify("Open a project first (Ctrl+O).", severity="warning")
+            return
+        if not isinstance(self.screen, PlanningScreen):
+            self.push_screen(PlanningScreen(self.project, self.backend))
+
+    def action_models(self) -> None:
+        self.push_screen(ModelsScreen(self.sampling.temperature, self.sampling.max_tokens, self.n_ctx))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette reaches every action, the screen's included."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Open or create a project", "Recent projects, a new one, or import", self.action_open_project)
+        yield SystemCommand("Planning", "The outline tree", self.action_planning)
+        yield SystemCommand("Models and sampling", "Choose or import a model", self.action_models)
+        yield SystemCommand("Help", "Every key", self.action_help)
+        yield SystemCommand("Light or dark", "Switch between light and dark themes", self.action_toggle_theme)
+        if isinstance(screen, WorkspaceScreen):
+            for title, action in (("Continue at the cursor", "continue_text"), ("Keep the pending text", "accept"),
+                                  ("Another version", "regenerate"), ("Discard or stop", "stop_or_discard"),
+                                  ("Draft the chosen outline node", "draft_node"), ("Save", "save"),
+                                  ("Rewrite the selection", "transform('rewrite')"),
+                                  ("Describe the selection", "transform('describe')"),
+                                  ("Expand the selection", "transform('expand')"),
+                                  ("Context inspector", "inspect"), ("Story bible", "side('tab-bible')")):
+                yield SystemCommand(title, f"Workspace: {title.lower()}",
+                                    lambda action=action: self.run_action(action, screen))
+
+    async def action_quit(self) -> None:
+        if self.workspace is not None:
+            self.workspace.save_now()
+        await super().action_quit()

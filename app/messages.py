@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from engine.backend.protocol import Backend, GenerationStats
+from memory.project import Project
 
 
 @dataclass
@@ -43,3 +44,15 @@ class GenerationEnded(Message):
 
     stats: GenerationStats | None
     error: str | None = None
+
+
+@dataclass
+class ProjectOpened(Message):
+    """A project is open and ready for the workspace."""
+
+    project: Project
+
+
+@dataclass
+class ProjectOpenFailed(Message):
+    sentence: str

@@ -75,3 +75,12 @@ def drafted_passages(project: Project, node_ids: list[int]) -> dict[int, str]:
         f"SELECT node_id, text FROM drafts WHERE node_id IN ({marks}) ORDER BY id", node_ids
     ).fetchall()
     return dict(rows)
+
+
+def record_draft(project: Project, node_id: int, document_id: int, passage: str) -> None:
+    """Mark a node drafted with a passage the writer already placed in the text (the app's accept)."""
+    store = project.store
+    with store.transaction():
+        store.db["drafts"].insert({"node_id": node_id, "document_id": document_id, "text": passage,
+                                   "words": len(passage.split()), "created_at": now()})
+        store.db["outline"].update(node_id, {"status": "drafted", "updated_at": now()})

@@ -64,7 +64,9 @@ class ProjectStore:
             raise ProjectError(f"There is no project at {self.path}.")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite_utils.Database(self.path)
+            # The app reads the project from worker threads (context assembly while the UI
+            # stays live); SQLite serialises access, and every write is one transaction.
+            self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
             self.db.execute("PRAGMA foreign_keys = ON")
             self._check_is_project(create)
             self.db.enable_wal()
@@ -139,12 +141,12 @@ class ProjectStore:
         """
         with self.transaction():
             for document_id in removed:
-                self._keep_version(document_id)
+                self.keep_version(document_id)
                 self.db.execute("DELETE FROM chunks WHERE document_id = ?", [document_id])
                 self.db.execute("DELETE FROM documents WHERE id = ?", [document_id])
             for document, chunks in documents:
                 if chunks is not None:
-                    self._keep_version(document.id)
+                    self.keep_version(document.id)
                 self.db["documents"].upsert(
                     {"id": document.id, "kind": document.kind, "title": document.title,
                      "parent_id": document.parent_id, "position": document.position,
@@ -156,7 +158,7 @@ class ProjectStore:
             self.log(action, detail)
             self._bump_version()
 
-    def _keep_version(self, document_id: int) -> None:
+    def keep_version(self, document_id: int) -> None:
         self.db.execute(
             "INSERT INTO document_versions (document_id, title, text, saved_at) "
             "SELECT id, title, text, ? FROM documents WHERE id = ? AND text != ''",

@@ -34,7 +34,7 @@ async def type_passage(app: DraftsmithApp, pilot) -> None:
 
 @pytest.mark.model
 async def test_continue_with_the_real_model(llama_backend) -> None:
-    app = DraftsmithApp(lambda progress: llama_backend)
+    app = DraftsmithApp(lambda progress, **_: llama_backend)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_passage(app, pilot)
         assert "Gemma 3 270m" in app.write_screen.status.model_name
@@ -50,7 +50,7 @@ async def test_continue_with_the_real_model(llama_backend) -> None:
 
 @pytest.mark.model
 async def test_escape_cancels_the_real_model_and_keys_stay_responsive(llama_backend) -> None:
-    app = DraftsmithApp(lambda progress: llama_backend)
+    app = DraftsmithApp(lambda progress, **_: llama_backend)
     app.write_screen.settings = app.write_screen.settings.__class__(max_tokens=400, seed=1)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_passage(app, pilot)
@@ -69,7 +69,7 @@ async def test_escape_cancels_the_real_model_and_keys_stay_responsive(llama_back
 
 async def test_continue_inserts_at_the_cursor_with_a_fake_backend() -> None:
     fake = FakeBackend()
-    app = DraftsmithApp(lambda progress: fake)
+    app = DraftsmithApp(lambda progress, **_: fake)
     app.write_screen.settings = app.write_screen.settings.__class__(max_tokens=5)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.write_screen.backend is not None)
@@ -84,7 +84,7 @@ async def test_continue_inserts_at_the_cursor_with_a_fake_backend() -> None:
 
 async def test_typing_is_refused_while_generating_and_restored_after() -> None:
     fake = FakeBackend(delay=0.05)
-    app = DraftsmithApp(lambda progress: fake)
+    app = DraftsmithApp(lambda progress, **_: fake)
     async with app.run_test(size=(80, 24)) as pilot:
         await type_passage(app, pilot)
         await pilot.press("ctrl+g")
@@ -97,7 +97,7 @@ async def test_typing_is_refused_while_generating_and_restored_after() -> None:
 
 
 async def test_a_model_that_fails_to_load_is_explained() -> None:
-    def broken(progress):
+    def broken(progress, **_):
         raise ModelFileError("broken.gguf is truncated.")
 
     app = DraftsmithApp(broken)
@@ -112,7 +112,7 @@ async def test_a_model_that_fails_to_load_is_explained() -> None:
 async def test_loading_progress_is_shown() -> None:
     release = threading.Event()
 
-    def slow(progress):
+    def slow(progress, **_):
         progress(50, 100)
         release.wait(timeout=30)
         return FakeBackend()

@@ -133,6 +133,12 @@ class LlamaBackend:
             return tokens, stops
         return self.tokenize(prompt.text, add_bos=True), ()
 
+    def cached_prefix(self, prompt: RenderedPrompt) -> int:
+        """Tokens of ``prompt`` the KV cache already holds from the previous call."""
+        tokens, _ = self.prompt_tokens(prompt)
+        with self._lock:
+            return min(self._llm.longest_token_prefix(self._llm._input_ids.tolist(), tokens), len(tokens))
+
     def stream(
         self,
         prompt: RenderedPrompt,

@@ -1,0 +1,36 @@
+"""Every key, in one place."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# Draftsmith keys
+
+| key | what it does |
+|---|---|
+| Ctrl+G | continue at the cursor (into a pending region) |
+| Ctrl+Y | keep the pending text |
+| Ctrl+R | write another version; Alt+← / Alt+→ choose among versions |
+| Esc | stop writing (within a token); then discard the pending text |
+| Ctrl+W / Ctrl+D / Ctrl+E | rewrite, describe or expand the selection |
+| Ctrl+B | draft the outline node chosen in the binder |
+| Ctrl+S | save now (saving also happens a second after you stop typing) |
+| F2 | planning screen: Ctrl+N plans children, Ctrl+S saves a node, Alt+↑/↓ moves, Ctrl+X deletes |
+| F3 | models, sampling and context size |
+| F6 / F7 / F8 | side panel: outline node, story bible, context inspector |
+| Ctrl+O | open, create or import a project |
+| Ctrl+P | command palette: every action, and themes (light and dark) |
+| F1 | this help;  Ctrl+Q quits |
+
+Press Esc to close.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [("escape", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(HELP, id="help")

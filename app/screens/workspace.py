@@ -1,0 +1,346 @@
+"""The writer's workspace: binder, editor and side panel over one project.
+
+The writer's text is saved a moment after they stop typing and whenever they
+switch documents; pending generated text is never saved until accepted. All
+model work runs in thread workers that only read the project and post messages;
+every write to the project happens here, on the UI thread, one transaction each.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from app.messages import GenerationEnded, TextGenerated
+from app.widgets.binder import Binder
+from app.widgets.draft_editor import DraftEditor
+from app.widgets.side_panel import SidePanel
+from app.widgets.status_line import StatusLine
+from engine.backend.protocol import Backend, SamplingSettings
+from engine.errors import DraftsmithError
+from engine.workflows.continuation import context_budget, continue_in_project
+from engine.workflows.passage import chapter_heading, outline_note, write_passage
+from engine.workflows.selection import transform_selection
+from memory.assembler import assemble
+from memory.cursor import cursor_at_offset
+from memory.drafts import chapter_document, record_draft
+from memory.editing import save_document_text
+from memory.outline_store import load_outline
+from memory.project import Project
+from prompts import render
+
+AUTOSAVE_SECONDS = 1.0
+PENDING_HINT = "Pending: Ctrl+Y keep · Ctrl+R another version · Alt+←/→ choose · Esc discard"
+
+
+class WorkspaceScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+g", "continue_text", "Continue", priority=True),
+        Binding("ctrl+y", "accept", "Keep", priority=True),
+        Binding("ctrl+r", "regenerate", "Another", priority=True),
+        Binding("alt+left", "alternative(-1)", "Prev", show=False, priority=True),
+        Binding("alt+right", "alternative(1)", "Next", show=False, priority=True),
+        Binding("escape", "stop_or_discard", "Stop/Discard", priority=True),
+        Binding("ctrl+b", "draft_node", "Draft node", priority=True),
+        Binding("ctrl+e", "transform('expand')", "Expand sel.", show=False),
+        Binding("ctrl+w", "transform('rewrite')", "Rewrite sel.", show=False),
+        Binding("ctrl+d", "transform('describe')", "Describe sel.", show=False),
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("f6", "side('tab-node')", "Node", show=False),
+        Binding("f7", "side('tab-bible')", "Bible", show=False),
+        Binding("f8", "inspect", "Inspector"),
+    ]
+
+    def __init__(self, project: Project, settings: SamplingSettings | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.settings = settings or SamplingSettings(max_tokens=160)
+        self.backend: Backend | None = None
+        self._cancel = threading.Event()
+        self._generating = False
+        self._pending_node: int | None = None
+        self._last_request: tuple | None = None
+        self._versioned: set[int] = set()
+        self._autosave_timer = None
+        self.session_words = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="workspace"):
+            yield Binder(id="binder")
+            yield DraftEditor(id="editor")
+            yield SidePanel(id="side")
+        yield Static("", id="hint")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.project.store.path.stem
+        self.refresh_binder()
+        self.side.show_bible(self.project.bible())
+        chapters = [d for d in self.project.documents if d.kind != "front"]
+        if chapters:
+            self.open_document(chapters[0].id)
+        self.editor.focus()
+
+    # -- parts ----------------------------------------------------------------
+
+    @property
+    def editor(self) -> DraftEditor:
+        return self.query_one(DraftEditor)
+
+    @property
+    def binder(self) -> Binder:
+        return self.query_one(Binder)
+
+    @property
+    def side(self) -> SidePanel:
+        return self.query_one(SidePanel)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def generating(self) -> bool:
+        return self._generating
+
+    def use_backend(self, backend: Backend) -> None:
+        self.backend = backend
+        self.status.model_name = backend.description
+        self.status.activity = "ready: Ctrl+G continues at the cursor"
+
+    def refresh_binder(self) -> None:
+        self.binder.refresh_items(self.project.store.documents(), load_outline(self.project.store))
+
+    # -- documents and saving -------------------------------------------------
+
+    def open_document(self, document_id: int) -> None:
+        self.save_now()
+        document = self.project.store.document(document_id)
+        self.editor.open_document(document.id, document.text)
+        self.status.words = document.words
+        self.status.activity = f"{document.title}"
+
+    @on(Binder.DocumentChosen)
+    def _document_chosen(self, message: Binder.DocumentChosen) -> None:
+        if self.editor.pending is not None:
+            self.notify("Keep or discard the pending text first.", severity="warning")
+            return
+        self.open_document(message.document_id)
+        self.editor.focus()
+
+    @on(Binder.NodeChosen)
+    def _node_chosen(self, message: Binder.NodeChosen) -> None:
+        outline = load_outline(self.project.store)
+        self.side.show_node(outline, outline.nodes[message.node_id])
+        self.side.active = "tab-node"
+
+    @on(DraftEditor.Changed, "#editor")
+    def _text_changed(self) -> None:
+        self.status.words = len(self.editor.text.split())
+        if self.editor.pending is None:
+            if self._autosave_timer is not None:
+                self._autosave_timer.stop()
+            self._autosave_timer = self.set_timer(AUTOSAVE_SECONDS, self.save_now)
+
+    def save_now(self) -> bool:
+        """Store the editor's committed text (never pending text). True if anything changed."""
+        editor = self.editor
+        if editor.document_id is None:
+            return False
+        first = editor.document_id not in self._versioned
+        before = self.project.store.document(editor.document_id).words
+        changed = save_document_text(self.project, editor.document_id, editor.committed_text, keep_version=first)
+        if changed:
+            self._versioned.add(editor.document_id)
+            self.session_words += max(0, len(editor.committed_text.split()) - before)
+            self.status.session_words = self.session_words
+            self.project.ensure_summaries()  # extractive: milliseconds, so memory is current at once
+        return changed
+
+    def action_save(self) -> None:
+        self.status.activity = "saved" if self.save_now() else "nothing to save"
+
+    # -- generation -----------------------------------------------------------
+
+    def _ready(self) -> bool:
+        if self.backend is None:
+            self.notify("The model is still loading.", severity="warning")
+            return False
+        if self._generating:
+            return False
+        if self.editor.document_id is None:
+            self.notify("Open a chapter from the binder first.", severity="warning")
+            return False
+        return True
+
+    def action_continue_text(self) -> None:
+        if not self._ready() or self.editor.pending is not None:
+            return
+        self.save_now()
+        self.editor.begin_pending()
+        self._last_request = ("continue",)
+        self._start(self._last_request)
+
+    def action_transform(self, task: str) -> None:
+        if not self._ready() or self.editor.pending is not None:
+            return
+        if not self.editor.selected_text.strip():
+            self.notify("Select the text to work on first.", severity="warning")
+            return
+        selection = self.editor.selected_text
+        start = min(self.editor.selection.start, self.editor.selection.end)
+        before = self.editor.get_text_range((0, 0), start)
+        self.save_now()
+        self.editor.begin_pending(replace_selection=True)
+        self._last_request = ("transform", task, selection, before)
+        self._start(self._last_request)
+
+    def action_draft_node(self) -> None:
+        """Expand the outline node under the binder's cursor into prose at the end of its chapter."""
+        item = self.binder.cursor_node.data if self.binder.cursor_node is not None else None
+        if item is None or item.kind != "node":
+            self.notify("Choose a beat, scene or chapter in the binder's outline.", severity="warning")
+            return
+        if self.backend is None or self._generating or self.editor.pending is not None:
+            return
+        outline = load_outline(self.project.store)
+        node = outline.nodes[item.id]
+        chapter = outline.chapter_of(node.id)
+        if chapter is None:
+            self.notify("Only chapters and what is inside them are drafted.", severity="warning")
+            return
+        self.save_now()
+        document = chapter_document(self.project, chapter)
+        self.refresh_binder()
+        self.open_document(document.id)
+        self.editor.move_cursor(self.editor.document.end)
+        if document.text:
+            self.editor.insert("\n\n")
+        self.editor.begin_pending()
+        self._pending_node = node.id
+        note = outline_note(outline, chapter, node)
+        words = node.target_words or 250
+        self._last_request = ("node", document.id, note, words, chapter_heading(outline, chapter))
+        self._start(self._last_request)
+
+    def _start(self, request: tuple) -> None:
+        self._cancel = threading.Event()
+        self._generating = True
+        self.query_one("#hint", Static).update("Writing… Esc stops")
+        self.status.activity = "writing…"
+        offset = self.editor.document.get_index_from_location(self.editor.pending.start)
+        self._generate(self.backend, request, self.editor.document_id, offset, self._cancel)
+
+    @work(thread=True, exclusive=True, group="generation")
+    def _generate(self, backend: Backend, request: tuple, document_id: int, offset: int,
+                  cancel: threading.Event) -> None:
+        """Stream text for ``request``; only reads the project."""
+        def post(piece: str) -> None:
+            self.post_message(TextGenerated(piece))
+
+        try:
+            if request[0] == "continue":
+                cursor = cursor_at_offset(self.project, document_id, offset)
+                for piece in continue_in_project(backend, self.project, self.settings, cursor, cancel):
+                    post(piece)
+            elif request[0] == "transform":
+                _, task, selection, before = request
+                for piece in transform_selection(backend, task, selection, before, self.settings, cancel):
+                    post(piece)
+            else:
+                _, doc_id, note, words, heading = request
+                document = self.project.store.document(doc_id)
+                write_passage(backend, self.project, document, note, words, self.settings, cancel, post, heading)
+        except DraftsmithError as error:
+            self.post_message(GenerationEnded(backend.last_stats, error.sentence))
+            return
+        self.post_message(GenerationEnded(backend.last_stats))
+
+    @on(TextGenerated)
+    def _piece(self, message: TextGenerated) -> None:
+        self.editor.append_pending(message.text)
+
+    @on(GenerationEnded)
+    def _ended(self, message: GenerationEnded) -> None:
+        self._generating = False
+        if message.stats:
+            self.status.tokens_per_second = message.stats.tokens_per_second
+        if message.error:
+            self.notify(message.error, severity="error", timeout=8)
+        stopped = message.stats is not None and message.stats.stop_reason == "cancelled"
+        self.status.activity = "stopped" if stopped else "done"
+        if self.editor.pending is not None:
+            versions = len(self.editor.pending.alternatives)
+            self.query_one("#hint", Static).update(f"{PENDING_HINT}  ({versions} version{'s' * (versions > 1)})")
+
+    def action_accept(self) -> None:
+        if self.editor.pending is None or self._generating:
+            return
+        accepted = self.editor.accept()
+        self.query_one("#hint", Static).update("")
+        self.save_now()
+        if self._pending_node is not None:
+            record_draft(self.project, self._pending_node, self.editor.document_id, accepted)
+            self._pending_node = None
+            self.refresh_binder()
+        self.status.activity = "kept"
+
+    def action_regenerate(self) -> None:
+        if self.editor.pending is None or self._generating or self._last_request is None:
+            return
+        self.editor.new_alternative()
+        self._start(self._last_request)
+
+    def action_alternative(self, step: int) -> None:
+        if self.editor.pending is not None and not self._generating:
+            self.editor.show_alternative(step)
+            pending = self.editor.pending
+            self.query_one("#hint", Static).update(
+                f"{PENDING_HINT}  (version {pending.index + 1} of {len(pending.alternatives)})")
+
+    def action_stop_or_discard(self) -> None:
+        if self._generating:
+            self._cancel.set()
+            self.status.activity = "stopping…"
+        elif self.editor.pending is not None:
+            self.editor.discard()
+            self._pending_node = None
+            self.query_one("#hint", Static).update("")
+            self.status.activity = "discarded"
+
+    # -- side panel -----------------------------------------------------------
+
+    NARROW = 110
+    """Below this width the side panel opens only on demand (F6/F7/F8), so 80 columns stay usable."""
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.NARROW, "narrow")
+
+    def action_side(self, tab: str) -> None:
+        if self.has_class("narrow") and self.side.active == tab and self.has_class("side-open"):
+            self.remove_class("side-open")
+            return
+        self.add_class("side-open")
+        self.side.active = tab
+
+    def action_inspect(self) -> None:
+        """Show what the model would see if the writer continued at the cursor now."""
+        self.add_class("side-open")
+        self.side.active = "tab-context"
+        if self.editor.document_id is None or self.backend is None:
+            return
+        self.save_now()
+        offset = self.editor.document.get_index_from_location(self.editor.cursor_location)
+        cursor = cursor_at_offset(self.project, self.editor.document_id, offset)
+        context = assemble(self.project, context_budget(self.backend, self.settings), cursor)
+        cached = getattr(self.backend, "cached_prefix", None)
+        reused = cached(render("continue", {"passage": context.text})) if cached else None
+        self.side.inspector.show(context, reused)

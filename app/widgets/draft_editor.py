@@ -1,0 +1,122 @@
+"""The manuscript editor: the writer's text, plus a visibly marked pending region.
+
+Generated text never goes straight into the manuscript. It streams into a pending
+region, shown selected and with the editor's border in the warning colour, while
+the editor is read-only; the writer then accepts it, asks for another version (all
+versions are kept to choose among), or discards it. ``committed_text`` is the text
+without the pending region: the only text autosave ever stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.widgets import TextArea
+from textual.widgets.text_area import Location
+
+
+@dataclass
+class Pending:
+    start: Location
+    end: Location
+    replaced: str = ""
+    """Text the pending region stands in for (a selection being rewritten)."""
+    alternatives: list[str] = field(default_factory=lambda: [""])
+    index: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.alternatives[self.index]
+
+
+class DraftEditor(TextArea):
+    """A soft-wrapped TextArea that holds one document and at most one pending region."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(soft_wrap=True, tab_behavior="focus", **kwargs)
+        self.document_id: int | None = None
+        self.pending: Pending | None = None
+
+    def open_document(self, document_id: int, text: str) -> None:
+        self.pending = None
+        self.read_only = False
+        self.remove_class("pending")
+        self.document_id = document_id
+        self.load_text(text)
+
+    @property
+    def committed_text(self) -> str:
+        """The text as the writer owns it: without pending text, with what it would replace."""
+        if self.pending is None:
+            return self.text
+        before = self.get_text_range((0, 0), self.pending.start)
+        after = self.get_text_range(self.pending.end, self.document.end)
+        return before + self.pending.replaced + after
+
+    def begin_pending(self, replace_selection: bool = False) -> None:
+        """Start a pending region at the cursor, or over the selection when rewriting it."""
+        selection = self.selection
+        start, end = sorted((selection.start, selection.end))
+        replaced = self.get_text_range(start, end) if replace_selection else ""
+        if replace_selection and replaced:
+            self.delete(start, end, maintain_selection_offset=False)
+        else:
+            start = self.cursor_location
+        self.pending = Pending(start=start, end=start, replaced=replaced)
+        self.read_only = True
+        self.add_class("pending")
+
+    def new_alternative(self) -> None:
+        """Clear the pending region for another version, keeping the earlier ones."""
+        assert self.pending is not None
+        self._replace_pending("")
+        self.pending.alternatives.append("")
+        self.pending.index = len(self.pending.alternatives) - 1
+
+    def append_pending(self, piece: str) -> None:
+        if self.pending is None:
+            return
+        result = self.insert(piece, self.pending.end, maintain_selection_offset=False)
+        self.pending.end = result.end_location
+        self.pending.alternatives[self.pending.index] += piece
+        self._mark()
+
+    def show_alternative(self, step: int) -> None:
+        """Show the previous (-1) or next (+1) version in the pending region."""
+        if self.pending is None or len(self.pending.alternatives) < 2:
+            return
+        index = (self.pending.index + step) % len(self.pending.alternatives)
+        text = self.pending.alternatives[index]
+        self._replace_pending(text)
+        self.pending.index = index
+
+    def accept(self) -> str:
+        """Keep the pending text as the writer's own; returns it."""
+        assert self.pending is not None
+        accepted, end = self.pending.text, self.pending.end
+        self.pending = None
+        self.read_only = False
+        self.remove_class("pending")
+        self.move_cursor(end)
+        return accepted
+
+    def discard(self) -> None:
+        """Remove the pending text and put back what it replaced."""
+        if self.pending is None:
+            return
+        start, replaced = self.pending.start, self.pending.replaced
+        self._replace_pending(replaced)
+        self.pending = None
+        self.read_only = False
+        self.remove_class("pending")
+        self.move_cursor(start)
+
+    def _replace_pending(self, text: str) -> None:
+        assert self.pending is not None
+        result = self.replace(text, self.pending.start, self.pending.end, maintain_selection_offset=False)
+        self.pending.end = result.end_location
+        self._mark()
+
+    def _mark(self) -> None:
+        assert self.pending is not None
+        self.selection = self.selection.__class__(self.pending.start, self.pending.end)
