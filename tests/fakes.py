@@ -11,7 +11,10 @@ from prompts import RenderedPrompt
 
 
 class FakeBackend:
-    """Streams numbered words at a steady pace; counts tokens as words."""
+    """Streams numbered words at a steady pace; counts tokens as words.
+
+    The first call writes ``word0 word1 …``; later calls ``v2word0 …``, so versions differ.
+    """
 
     description = "fake model (tests)"
     context_length = 4096
@@ -28,6 +31,7 @@ class FakeBackend:
     def stream(self, prompt: RenderedPrompt, settings: SamplingSettings,
                cancel: threading.Event | None = None) -> Iterator[str]:
         self.prompts.append(prompt.text)
+        prefix = "" if len(self.prompts) == 1 else f"v{len(self.prompts)}"
         stats = GenerationStats(prompt_tokens=self.count_tokens(prompt.text), stop_reason="length")
         self.last_stats = stats
         for index in range(settings.max_tokens):
@@ -36,7 +40,7 @@ class FakeBackend:
                 return
             time.sleep(self.delay)
             stats.generated_tokens += 1
-            yield f" word{index}"
+            yield f" {prefix}word{index}"
 
     def score(self, context: str, continuation: str) -> TokenScores:
         words = tuple(continuation.split())

@@ -52,9 +52,9 @@ class WorkspaceScreen(Screen):
         Binding("ctrl+w", "transform('rewrite')", "Rewrite sel.", show=False),
         Binding("ctrl+d", "transform('describe')", "Describe sel.", show=False),
         Binding("ctrl+s", "save", "Save", show=False),
-        Binding("f6", "side('tab-node')", "Node", show=False),
-        Binding("f7", "side('tab-bible')", "Bible", show=False),
-        Binding("f8", "inspect", "Inspector"),
+        Binding("f6", "side('tab-node')", "Node", show=False, priority=True),
+        Binding("f7", "side('tab-bible')", "Bible", show=False, priority=True),
+        Binding("f8", "inspect", "Inspector", priority=True),
     ]
 
     def __init__(self, project: Project, settings: SamplingSettings | None = None) -> None:
@@ -84,9 +84,11 @@ class WorkspaceScreen(Screen):
         self.sub_title = self.project.store.path.stem
         self.refresh_binder()
         self.side.show_bible(self.project.bible())
-        chapters = [d for d in self.project.documents if d.kind != "front"]
-        if chapters:
-            self.open_document(chapters[0].id)
+        documents = self.project.store.documents()
+        first = next((d for d in documents if d.kind == "chapter"), None) or \
+            next((d for d in documents if d.kind != "front"), None)
+        if first is not None:
+            self.open_document(first.id)
         self.editor.focus()
 
     # -- parts ----------------------------------------------------------------

@@ -57,7 +57,7 @@ class Binder(Tree[BinderItem]):
             children = outline.children(node.id)
             item = BinderItem("node", node.id)
             if children:
-                branch = parent.add(label, item, expand=node.level in ("book", "act"))
+                branch = parent.add(label, item, expand=True)
                 self._add_nodes(branch, outline, node.id)
             else:
                 parent.add_leaf(label, item)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from app.widgets.context_inspector import ContextInspector
@@ -10,8 +11,12 @@ from memory.bible import BibleEntry
 from memory.outline import Outline, OutlineNode
 
 
-class SidePanel(TabbedContent):
+class SidePanel(Vertical):
     def compose(self) -> ComposeResult:
+        with TabbedContent(id="side-tabs"):
+            yield from self._panes()
+
+    def _panes(self) -> ComposeResult:
         with TabPane("Node", id="tab-node"):
             yield Static("Choose an outline node in the binder.", id="node-details")
         with TabPane("Bible", id="tab-bible"):
@@ -40,6 +45,14 @@ class SidePanel(TabbedContent):
         for entry in entries:
             names = ", ".join(entry.all_names())
             table.add_row(names, entry.kind, entry.pronouns or "", "; ".join(entry.facts))
+
+    @property
+    def active(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    @active.setter
+    def active(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
 
     @property
     def inspector(self) -> ContextInspector:

@@ -1,0 +1,158 @@
+"""The workspace driven with Pilot: fast checks on a fake model (named so), over a real project file.
+
+Generation with the real default model is tested in test_workspace_model.py.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from app.main_app import DraftsmithApp
+from app.screens.planning import PlanningScreen
+from app.screens.workspace import WorkspaceScreen
+from app.widgets.binder import Binder, BinderItem
+from assets import SAMPLE_MANUSCRIPT
+from memory.importer import import_manuscript
+from memory.outline_store import PlannedNode, add_children, create_book
+from memory.store import ProjectStore
+from tests.fakes import FakeBackend
+from tests.test_write_screen import wait_until
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path, tokenizer) -> Path:
+    path = tmp_path / "skerry.draftsmith"
+    with ProjectStore(path, create=True) as store:
+        import_manuscript(store, SAMPLE_MANUSCRIPT, tokenizer.count_tokens)
+        book = create_book(store, "The Skerry Light", "A keeper hides a sailor from her uncle.", 4000)
+        chapter = add_children(store, book.id, [PlannedNode("The Cutter", "Captain Okafor comes ashore.")],
+                               level="chapter")[0]
+        add_children(store, chapter.id, [PlannedNode("Landing", "Mirelle Okafor rows ashore at noon.",
+                                                     target_words=60)], level="beat")
+    return path
+
+
+async def open_workspace(app: DraftsmithApp, pilot) -> WorkspaceScreen:
+    await wait_until(pilot, lambda: app.workspace is not None and app.workspace.backend is not None)
+    await pilot.pause()
+    return app.workspace
+
+
+def stored_text(path: Path, title: str) -> str:
+    with ProjectStore(path) as store:
+        return next(d.text for d in store.documents() if d.title == title)
+
+
+async def test_continue_shows_a_pending_region_that_is_saved_only_when_kept(sample_project: Path) -> None:
+    fake = FakeBackend()
+    app = DraftsmithApp(lambda progress, **_: fake, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=4)
+        editor = workspace.editor
+        assert editor.document_id is not None and "Ada Fenn" in editor.text
+        editor.move_cursor(editor.document.end)
+        before = stored_text(sample_project, "Chapter 1: The Wreck")
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not workspace.generating)
+        assert editor.has_class("pending") and editor.read_only
+        assert editor.text.endswith(" word0 word1 word2 word3")
+        assert editor.selected_text == " word0 word1 word2 word3"  # the pending text is marked
+        workspace.save_now()
+        assert stored_text(sample_project, "Chapter 1: The Wreck") == before  # pending is never saved
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: not workspace.generating)
+        assert editor.text.endswith(" v2word0 v2word1 v2word2 v2word3")
+        await pilot.press("alt+left")
+        assert editor.text.endswith(" word0 word1 word2 word3") and "v2word" not in editor.text
+        await pilot.press("ctrl+y")
+        assert not editor.has_class("pending") and not editor.read_only
+        assert stored_text(sample_project, "Chapter 1: The Wreck") == before + " word0 word1 word2 word3"
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not workspace.generating)
+        await pilot.press("escape")  # discard
+        assert editor.text == before + " word0 word1 word2 word3"
+
+
+async def test_autosave_binder_switch_and_session_words(sample_project: Path) -> None:
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        editor = workspace.editor
+        editor.move_cursor(editor.document.end)
+        await pilot.press(*" She slept.")
+        await pilot.pause(1.4)  # the autosave debounce
+        assert stored_text(sample_project, "Chapter 1: The Wreck").endswith("carpenter. She slept.")
+        second = next(d for d in workspace.project.store.documents() if d.title == "Chapter 2: The Harbourmaster")
+        workspace.binder.post_message(Binder.DocumentChosen(second.id))
+        await pilot.pause()
+        assert editor.document_id == second.id and "Silas Brand" in editor.text
+        assert workspace.status.session_words == 2
+        with ProjectStore(sample_project) as store:
+            assert len(store.versions(editor.document_id - 1)) >= 0  # versions kept once per session
+            chapter_one = next(d for d in store.documents() if d.title == "Chapter 1: The Wreck")
+            assert store.versions(chapter_one.id)[-1][1].endswith("carpenter.")
+
+
+async def test_keys_are_handled_quickly_while_text_streams(sample_project: Path) -> None:
+    fake = FakeBackend(delay=0.02)
+    app = DraftsmithApp(lambda progress, **_: fake, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=200)
+        workspace.editor.move_cursor(workspace.editor.document.end)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: len(workspace.editor.pending.text.split()) > 5)
+        handled_at = []
+        original = workspace.action_side
+        workspace.action_side = lambda tab: (handled_at.append(time.perf_counter()), original(tab))
+        started = time.perf_counter()
+        await pilot.press("f7")
+        handled_in = handled_at[0] - started  # when the app ran the key's action
+        assert workspace.side.active == "tab-bible"
+        assert workspace.generating  # still streaming
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not workspace.generating)
+        assert handled_in < 0.1
+
+
+async def test_binder_shows_chapters_and_outline_and_the_node_panel(sample_project: Path) -> None:
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        labels = [str(workspace.binder.get_node_at_line(i).label) for i in range(workspace.binder.last_line + 1)]
+        assert any("Chapter 1: The Wreck" in label for label in labels)
+        assert any("Beat 1: Landing" in label for label in labels)
+        node_id = next(i for i in range(1, 10) if workspace.binder.select_item(BinderItem("node", i))
+                       and "Landing" in str(workspace.binder.cursor_node.label))
+        workspace.binder.post_message(Binder.NodeChosen(node_id))
+        await pilot.pause()
+        assert "Mirelle Okafor rows ashore" in str(workspace.query_one("#node-details").render())
+        await pilot.press("f2")
+        assert isinstance(app.screen, PlanningScreen)
+        await pilot.press("escape")
+        assert app.screen is workspace
+
+
+async def test_a_new_project_and_an_import_from_the_open_screen(isolated_home: Path) -> None:
+    app = DraftsmithApp(lambda progress, **_: FakeBackend())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.click("#new-name")
+        await pilot.press(*"fresh", "enter")
+        await wait_until(pilot, lambda: app.workspace is not None)
+        assert app.workspace.project.store.path.name == "fresh.draftsmith"
+        assert app.workspace.editor.document_id is None
+        await pilot.press("ctrl+o")
+        app.screen.query_one("#import-path").value = str(SAMPLE_MANUSCRIPT)
+        await pilot.click("#import-path")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.workspace is not None
+                         and app.workspace.project.store.path.stem == "the_skerry_light")
+        await pilot.pause()
+        assert [d.title for d in app.workspace.project.store.chapters()] == [
+            "Chapter 1: The Wreck", "Chapter 2: The Harbourmaster"]
+        assert "Ada Fenn" in app.workspace.editor.text
