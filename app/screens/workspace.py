@@ -127,6 +127,7 @@ class WorkspaceScreen(Screen):
         self.save_now()
         document = self.project.store.document(document_id)
         self.editor.open_document(document.id, document.text)
+        self.editor.move_cursor(self.editor.document.end)  # where a writer usually goes on
         self.status.words = document.words
         self.status.activity = f"{document.title}"
 

@@ -1,0 +1,157 @@
+"""The workspace with the real default model: generate, keep, cancel, choose, plan, inspect, switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.main_app import DraftsmithApp
+from app.screens.models_screen import ModelRequested
+from app.screens.planning import PlanningScreen
+from memory.outline_store import load_outline
+from memory.store import ProjectStore
+from tests.test_workspace import open_workspace, sample_project, stored_text  # noqa: F401 (fixture)
+from tests.test_write_screen import wait_until
+
+pytestmark = pytest.mark.model
+
+
+def app_on(project: Path, backend) -> DraftsmithApp:
+    return DraftsmithApp(lambda progress, **_: backend, project=project)
+
+
+async def test_continue_keep_and_cancel_with_the_real_model(sample_project: Path, llama_backend) -> None:
+    app = app_on(sample_project, llama_backend)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=24, seed=3)
+        editor = workspace.editor
+        editor.move_cursor(editor.document.end)
+        before = editor.text
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not workspace.generating)
+        generated = editor.pending.text
+        assert generated.strip() and editor.text == before + generated
+        await pilot.press("ctrl+y")
+        assert stored_text(sample_project, "Chapter 1: The Wreck") == before + generated
+        assert workspace.status.tokens_per_second > 0
+
+        workspace.settings = workspace.settings.__class__(max_tokens=400, seed=4)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: len(editor.pending.text) > 20)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not workspace.generating)
+        assert llama_backend.last_stats.stop_reason == "cancelled"
+        assert llama_backend.last_stats.generated_tokens < 400
+        await pilot.press("escape")  # discard what was written before the stop
+        assert editor.text == before + generated and not editor.read_only
+
+
+async def test_regenerate_and_pick_an_alternative(sample_project: Path, llama_backend) -> None:
+    app = app_on(sample_project, llama_backend)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=16, temperature=1.0)
+        editor = workspace.editor
+        editor.move_cursor(editor.document.end)
+        before = editor.text
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not workspace.generating)
+        first = editor.pending.text
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: not workspace.generating)
+        second = editor.pending.text
+        assert len(editor.pending.alternatives) == 2 and first != second
+        await pilot.press("alt+left")
+        assert editor.text == before + first
+        await pilot.press("ctrl+y")
+        assert stored_text(sample_project, "Chapter 1: The Wreck") == before + first
+
+
+async def test_inspector_sections_fit_the_budget(sample_project: Path, llama_backend) -> None:
+    app = app_on(sample_project, llama_backend)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.editor.move_cursor((4, 0))
+        await pilot.press("f8")
+        await pilot.pause()
+        table = workspace.query_one("#inspector-sections")
+        counts = [int(str(table.get_row_at(i)[1]).replace(",", "")) for i in range(table.row_count)]
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        budget = workspace.query_one("#inspector-budget").total
+        assert "recent" in names and sum(counts) <= budget
+        assert "of" in str(workspace.query_one("#inspector-summary").render())
+
+
+async def test_expand_an_outline_node_then_draft_its_beat(sample_project: Path, llama_backend) -> None:
+    app = app_on(sample_project, llama_backend)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("f2")
+        planning = app.screen
+        assert isinstance(planning, PlanningScreen)
+        chapter_id = next(n.id for n in load_outline(planning.project.store).nodes.values() if n.level == "chapter")
+        planning.refresh_tree(select=chapter_id)
+        before = len(load_outline(planning.project.store).children(chapter_id))
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: not planning.planning, timeout=180)
+        children = load_outline(planning.project.store).children(chapter_id)
+        assert len(children) == before + 3 and all(c.level == "scene" for c in children[before:])
+
+        beat_id = next(n.id for n in load_outline(planning.project.store).nodes.values() if n.level == "beat")
+        planning.refresh_tree(select=beat_id)
+        await pilot.press("ctrl+b")  # back to the workspace, drafting the beat into a pending region
+        workspace = app.workspace
+        await wait_until(pilot, lambda: workspace.editor.pending is not None and not workspace.generating, 180)
+        passage = workspace.editor.pending.text
+        assert passage.strip()
+        await pilot.press("ctrl+y")
+        outline = load_outline(workspace.project.store)
+        assert outline.nodes[beat_id].status == "drafted"
+        assert passage.strip() in stored_text(sample_project, "The Cutter")
+
+
+async def test_switching_models_reloads_in_the_background(sample_project: Path, llama_backend) -> None:
+    loads = []
+
+    def loader(progress, name=None, n_ctx=None):
+        loads.append((name, n_ctx))
+        return llama_backend
+
+    app = DraftsmithApp(loader, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#n-ctx").value = "1024"
+        await pilot.press("enter")  # the model list has focus: Enter loads the highlighted model
+        await wait_until(pilot, lambda: len(loads) == 2)
+        assert loads == [(None, None), ("default", 1024)]
+
+
+def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Path, default_model_path) -> None:
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    with ProjectStore(sample_project) as store:
+        original = next(d.text for d in store.documents() if d.title == "Chapter 1: The Wreck")
+    process = subprocess.Popen([sys.executable, "-m", "tests.app_kill_target", str(sample_project)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    kept = None
+    try:
+        for line in process.stdout:
+            if line.startswith("KEPT "):
+                kept = json.loads(line[5:])
+            if line.startswith("GENERATING"):
+                break
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert kept is not None and kept.startswith(original) and len(kept) > len(original)
+    assert stored_text(sample_project, "Chapter 1: The Wreck") == kept  # kept words intact, nothing pending
+    with ProjectStore(sample_project) as store:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
