@@ -7,7 +7,7 @@ prints pronoun flips of named characters (against the bible), names introduced a
 never reused, repeated 4-grams, beat coverage (share of beats whose key words appear
 in their passage) and tokens/s.
 
-    python bench/drafting.py [--chapters 4] [--beats 5] [--beat-words 250] [--seed 7] [--json]
+    python bench/drafting.py [--chapters 4] [--beats 5] [--beat-words 250] [--seed 7] [--keep DIR] [--json]
 """
 
 from __future__ import annotations
@@ -113,6 +113,7 @@ def measure(project: Project, tokens_per_second: float) -> dict[str, float]:
     names = {alias: e.name for e in CAST for alias in e.all_names()}
     expected = {e.name: PRONOUN_SETS[e.pronouns] for e in CAST}
     known = {word for e in CAST for name in e.all_names() for word in name.split()} | set(_NOT_NAMES)
+    known |= {word for title, _, _ in CHAPTERS for word in title.split()}  # headings the model echoes
     per_thousand = 1000 / words if words else 0.0
     return {
         "words": words,
@@ -132,6 +133,10 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
                        on_progress=lambda p: print(f"  {name}: {p.chapter} {p.node}", file=sys.stderr, flush=True))
         result = measure(project, report.tokens_per_second)
         result["seconds"] = time.perf_counter() - started
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            text = "\n\n".join(f"## {d.title}\n\n{d.text}" for d in project.store.documents() if d.kind == "chapter")
+            (args.keep / f"{name}-seed{args.seed}.md").write_text(text, encoding="utf-8")
         project.close()
     return result
 
@@ -145,6 +150,7 @@ def main() -> None:
     parser.add_argument("--beats", type=int, default=5)
     parser.add_argument("--beat-words", type=int, default=250)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="also write each variant's draft into DIR")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     backend = LlamaBackend(ensure_default_model(), LlamaSettings(n_ctx=N_CTX))

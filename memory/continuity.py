@@ -19,8 +19,8 @@ from memory.outline_store import load_outline
 from memory.project import Project
 
 _WORD = re.compile(r"[A-Za-z']+")
-_HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
-_SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
+_SUBJECT_HE = re.compile(r"\bhe\b", re.IGNORECASE)
+_SUBJECT_SHE = re.compile(r"\bshe\b", re.IGNORECASE)
 _MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 PRONOUN_SETS = {"he/him": "he", "she/her": "she"}
 
@@ -58,9 +58,13 @@ def loops(text: str, min_words: int = 6) -> list[str]:
 
 
 def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:
-    """For each character, the pronouns of sentences naming only them and the sentence after.
+    """For each character, the subject pronouns that most likely stand for them.
 
-    ``names`` maps every name and alias to its character's main name.
+    A sentence naming exactly one character contributes the "he" or "she" that come
+    after the name in it, and the next sentence its opening "He" or "She" when it
+    names nobody. Object and possessive forms (him, her, his) are left out: they
+    as often mean the other person in the scene. ``names`` maps every name and alias
+    to its character's main name.
     """
     usage: dict[str, Counter[str]] = {}
     if not names:
@@ -68,14 +72,19 @@ def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
     all_sentences = sentences(text)
     for index, sentence in enumerate(all_sentences):
-        named = {names[m] for m in pattern.findall(sentence)}
+        found = list(pattern.finditer(sentence))
+        named = {names[m.group()] for m in found}
         if len(named) != 1:
             continue
-        following = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
-        window = sentence + " " + ("" if pattern.search(following) else following)
         tally = usage.setdefault(next(iter(named)), Counter())
-        tally["he"] += len(_HE.findall(window))
-        tally["she"] += len(_SHE.findall(window))
+        after = sentence[found[0].end():]
+        tally["he"] += len(_SUBJECT_HE.findall(after))
+        tally["she"] += len(_SUBJECT_SHE.findall(after))
+        following = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
+        if following and not pattern.search(following):
+            opening = following.lstrip("\"'\u201c\u2018 ").split(" ", 1)[0]
+            if opening in ("He", "She"):
+                tally[opening.lower()] += 1
     return usage
 
 
@@ -92,7 +101,8 @@ def pronoun_flips(text: str, names: dict[str, str], expected: dict[str, str] | N
 
 def single_mentions(text: str, known: set[str]) -> list[str]:
     """Capitalised mid-sentence names used once only, not in the bible or the outline."""
-    counts = Counter(m for m in _MID_SENTENCE_NAME.findall(text) if m not in _NOT_NAMES)
+    counts = Counter(m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(text)
+                     if m.removesuffix("'s") not in _NOT_NAMES)
     known_words = {word for name in known for word in name.split()}
     return sorted(name for name, count in counts.items() if count == 1 and name not in known_words)
 
@@ -109,7 +119,7 @@ def continuity_report(chapters: list[tuple[str, str]], bible: list[BibleEntry],
     expected = {e.name: PRONOUN_SETS[e.pronouns] for e in characters if e.pronouns in PRONOUN_SETS}
     known = set(names) | (outline_names or set()) | {e.name for e in bible}
     whole = "\n\n".join(text for _, text in chapters)
-    later_counts = Counter(_MID_SENTENCE_NAME.findall(whole))
+    later_counts = Counter(m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(whole))
     issues: list[ContinuityIssue] = []
     for label, text in chapters:
         for gram, count in repeated_ngrams(text, 4, 3)[:5]:

@@ -73,7 +73,8 @@ async def test_inspector_sections_fit_the_budget(sample_project: Path, llama_bac
     app = app_on(sample_project, llama_backend)
     async with app.run_test(size=(120, 36)) as pilot:
         workspace = await open_workspace(app, pilot)
-        workspace.editor.move_cursor((4, 0))
+        second = next(d for d in workspace.project.store.documents() if d.title == "Chapter 2: The Harbourmaster")
+        workspace.open_document(second.id)  # the cursor goes to its end, past the pinned opening
         await pilot.press("f8")
         await pilot.pause()
         table = workspace.query_one("#inspector-sections")
@@ -94,16 +95,17 @@ async def test_expand_an_outline_node_then_draft_its_beat(sample_project: Path, 
         chapter_id = next(n.id for n in load_outline(planning.project.store).nodes.values() if n.level == "chapter")
         planning.refresh_tree(select=chapter_id)
         before = len(load_outline(planning.project.store).children(chapter_id))
+        planning.child_count = 2
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: not planning.planning, timeout=180)
+        await wait_until(pilot, lambda: not planning.planning, timeout=400)
         children = load_outline(planning.project.store).children(chapter_id)
-        assert len(children) == before + 3 and all(c.level == "scene" for c in children[before:])
+        assert len(children) == before + 2 and all(c.level == "scene" for c in children[before:])
 
         beat_id = next(n.id for n in load_outline(planning.project.store).nodes.values() if n.level == "beat")
         planning.refresh_tree(select=beat_id)
         await pilot.press("ctrl+b")  # back to the workspace, drafting the beat into a pending region
         workspace = app.workspace
-        await wait_until(pilot, lambda: workspace.editor.pending is not None and not workspace.generating, 180)
+        await wait_until(pilot, lambda: workspace.editor.pending is not None and not workspace.generating, 400)
         passage = workspace.editor.pending.text
         assert passage.strip()
         await pilot.press("ctrl+y")

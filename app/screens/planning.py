@@ -56,6 +56,8 @@ class PlanningScreen(Screen):
         self.project = project
         self.backend = backend
         self.planning = False
+        self.child_count = 3
+        """How many children Ctrl+N plans."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -153,7 +155,7 @@ class PlanningScreen(Screen):
     @work(thread=True, exclusive=True, group="planning")
     def _plan(self, backend: Backend, node_id: int) -> None:
         try:
-            planned = plan_children(backend, self.project, node_id, count=3)
+            planned = plan_children(backend, self.project, node_id, count=self.child_count)
         except DraftsmithError as error:
             self.post_message(ChildrenPlanned(node_id, [], error.sentence))
             return

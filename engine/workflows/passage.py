@@ -92,7 +92,8 @@ def write_passage(
                 on_text(token_text)
         if cancel.is_set():
             return ""
-        cleaned = clean_passage(piece, note, document.text + "\n\n" + passage)
+        # Sentences the chapter or the prompt (summaries, cast, recent text) already hold are copies.
+        cleaned = clean_passage(piece, note, "\n\n".join((document.text, context.text, passage)))
         if not cleaned:
             break
         new_paragraph = piece.lstrip(" ").startswith("\n")
