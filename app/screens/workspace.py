@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from app.generation_requests import ContinueAtCursor, DraftNode, GenerationRequest, TransformSelection
 from app.messages import GenerationEnded, TextGenerated
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
@@ -24,9 +25,8 @@ from app.widgets.side_panel import SidePanel
 from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import DraftsmithError
-from engine.workflows.continuation import context_budget, continue_in_project
-from engine.workflows.passage import chapter_heading, outline_note, write_passage
-from engine.workflows.selection import transform_selection
+from engine.workflows.continuation import context_budget
+from engine.workflows.passage import chapter_heading, outline_note
 from memory.assembler import assemble
 from memory.cursor import cursor_at_offset
 from memory.drafts import chapter_document, record_draft
@@ -64,8 +64,7 @@ class WorkspaceScreen(Screen):
         self.backend: Backend | None = None
         self._cancel = threading.Event()
         self._generating = False
-        self._pending_node: int | None = None
-        self._last_request: tuple | None = None
+        self._last_request: GenerationRequest | None = None
         self._versioned: set[int] = set()
         self._autosave_timer = None
         self.session_words = 0
@@ -189,8 +188,8 @@ class WorkspaceScreen(Screen):
             return
         self.save_now()
         self.editor.begin_pending()
-        self._last_request = ("continue",)
-        self._start(self._last_request)
+        offset = self.editor.document.get_index_from_location(self.editor.cursor_location)
+        self._start(ContinueAtCursor(self.editor.document_id, offset))
 
     def action_transform(self, task: str) -> None:
         if not self._ready() or self.editor.pending is not None:
@@ -203,8 +202,7 @@ class WorkspaceScreen(Screen):
         before = self.editor.get_text_range((0, 0), start)
         self.save_now()
         self.editor.begin_pending(replace_selection=True)
-        self._last_request = ("transform", task, selection, before)
-        self._start(self._last_request)
+        self._start(TransformSelection(task, selection, before))
 
     def action_draft_node(self) -> None:
         """Expand the outline node under the binder's cursor into prose at the end of its chapter."""
@@ -228,40 +226,23 @@ class WorkspaceScreen(Screen):
         if document.text:
             self.editor.insert("\n\n")
         self.editor.begin_pending()
-        self._pending_node = node.id
-        note = outline_note(outline, chapter, node)
-        words = node.target_words or 250
-        self._last_request = ("node", document.id, note, words, chapter_heading(outline, chapter))
-        self._start(self._last_request)
+        self._start(DraftNode(node.id, document.id, outline_note(outline, chapter, node), node.target_words or 250,
+                              chapter_heading(outline, chapter)))
 
-    def _start(self, request: tuple) -> None:
+    def _start(self, request: GenerationRequest) -> None:
+        self._last_request = request
         self._cancel = threading.Event()
         self._generating = True
         self.query_one("#hint", Static).update("Writing… Esc stops")
         self.status.activity = "writing…"
-        offset = self.editor.document.get_index_from_location(self.editor.pending.start)
-        self._generate(self.backend, request, self.editor.document_id, offset, self._cancel)
+        self._generate(self.backend, request, self._cancel)
 
     @work(thread=True, exclusive=True, group="generation")
-    def _generate(self, backend: Backend, request: tuple, document_id: int, offset: int,
-                  cancel: threading.Event) -> None:
+    def _generate(self, backend: Backend, request: GenerationRequest, cancel: threading.Event) -> None:
         """Stream text for ``request``; only reads the project."""
-        def post(piece: str) -> None:
-            self.post_message(TextGenerated(piece))
-
         try:
-            if request[0] == "continue":
-                cursor = cursor_at_offset(self.project, document_id, offset)
-                for piece in continue_in_project(backend, self.project, self.settings, cursor, cancel):
-                    post(piece)
-            elif request[0] == "transform":
-                _, task, selection, before = request
-                for piece in transform_selection(backend, task, selection, before, self.settings, cancel):
-                    post(piece)
-            else:
-                _, doc_id, note, words, heading = request
-                document = self.project.store.document(doc_id)
-                write_passage(backend, self.project, document, note, words, self.settings, cancel, post, heading)
+            request.run(backend, self.project, self.settings, cancel,
+                        lambda piece: self.post_message(TextGenerated(piece)))
         except DraftsmithError as error:
             self.post_message(GenerationEnded(backend.last_stats, error.sentence))
             return
@@ -290,10 +271,10 @@ class WorkspaceScreen(Screen):
         accepted = self.editor.accept()
         self.query_one("#hint", Static).update("")
         self.save_now()
-        if self._pending_node is not None:
-            record_draft(self.project, self._pending_node, self.editor.document_id, accepted)
-            self._pending_node = None
+        if isinstance(self._last_request, DraftNode):
+            record_draft(self.project, self._last_request.node_id, self.editor.document_id, accepted)
             self.refresh_binder()
+        self._last_request = None
         self.status.activity = "kept"
 
     def action_regenerate(self) -> None:
@@ -315,7 +296,7 @@ class WorkspaceScreen(Screen):
             self.status.activity = "stopping…"
         elif self.editor.pending is not None:
             self.editor.discard()
-            self._pending_node = None
+            self._last_request = None
             self.query_one("#hint", Static).update("")
             self.status.activity = "discarded"
 
