@@ -31,6 +31,10 @@ test: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/continuation.py
+	$(BIN)/python bench/drafting.py
+	$(BIN)/python bench/style.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -30,6 +30,7 @@ from engine.errors import DraftsmithError
 from engine.projects import open_project, project_path
 from engine.recent_projects import remember_project
 from memory.bible import extract_bible
+from memory.export import export_manuscript
 from memory.importer import import_manuscript
 from memory.project import Project
 
@@ -189,6 +190,18 @@ class DraftsmithApp(App):
     def action_models(self) -> None:
         self.push_screen(ModelsScreen(self.sampling.temperature, self.sampling.max_tokens, self.n_ctx))
 
+    def action_export(self) -> None:
+        """Write the manuscript as Markdown beside the project file."""
+        if self.project is None or self.workspace is None:
+            self.notify("Open a project first (Ctrl+O).", severity="warning")
+            return
+        self.workspace.save_now()
+        target = self.project.store.path.with_suffix(".md")
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_text(export_manuscript(self.project.store, "md"), encoding="utf-8")
+        temporary.replace(target)
+        self.notify(f"Exported to {target}")
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
@@ -197,6 +210,7 @@ class DraftsmithApp(App):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Open or create a project", "Recent projects, a new one, or import", self.action_open_project)
         yield SystemCommand("Planning", "The outline tree", self.action_planning)
+        yield SystemCommand("Export the manuscript", "Markdown, beside the project file", self.action_export)
         yield SystemCommand("Models and sampling", "Choose or import a model", self.action_models)
         yield SystemCommand("Help", "Every key", self.action_help)
         yield SystemCommand("Light or dark", "Switch between light and dark themes", self.action_toggle_theme)

@@ -135,6 +135,9 @@ async def test_binder_shows_chapters_and_outline_and_the_node_panel(sample_proje
         assert isinstance(app.screen, PlanningScreen)
         await pilot.press("escape")
         assert app.screen is workspace
+        app.action_export()
+        exported = sample_project.with_suffix(".md").read_text()
+        assert "Chapter 1: The Wreck" in exported and "Silas Brand" in exported
 
 
 async def test_a_new_project_and_an_import_from_the_open_screen(isolated_home: Path) -> None:
