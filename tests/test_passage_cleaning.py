@@ -28,3 +28,10 @@ def test_trim_to_sentence_never_ends_mid_sentence() -> None:
     assert trim_to_sentence("She ran. He followed her down to the") == "She ran."
     assert trim_to_sentence("“Stop!” she cried. And then") == "“Stop!” she cried."
     assert trim_to_sentence("no full stop at all") == "no full stop at all"
+
+
+def test_near_repeats_with_small_variations_are_dropped() -> None:
+    earlier = "She looked up at him again and smiled even more this time."
+    raw = ("She looked up at him again and smiled even more this evening. Tom put the kettle on the stove. "
+           "She looked up at him again and smiled even more.")
+    assert clean_passage(raw, NOTE, earlier) == "Tom put the kettle on the stove."

@@ -3,7 +3,8 @@
 Small models echo the outline note they were given, write bracketed notes of their
 own, and go round in circles, repeating a sentence they already wrote. None of that
 belongs in the writer's manuscript: echoed paragraphs are dropped, and so are
-sentences the chapter already holds word for word, keeping the new ones around them.
+sentences the chapter already holds, word for word or nearly (most of their
+four-word runs already written), keeping the new ones around them.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ ECHO_SHARE = 0.6
 """A paragraph whose words are mostly the outline note's is an echo of it."""
 LOOP_WORDS = 6
 """Sentences this long or longer that recur are a loop, not a refrain."""
+REUSED_SHARE = 0.6
+"""A sentence most of whose four-word runs were already written is a loop with small variations."""
 
 
 def clean_passage(text: str, note: str = "", earlier: str = "") -> str:
     """Prose only: no notes or echoes of them, no repeated sentences, single blank lines."""
     note_words = set(_WORD.findall(note.lower()))
-    seen = {_key(s) for s in sentences(earlier) if len(s.split()) >= LOOP_WORDS}
+    seen = _Seen()
+    for sentence in sentences(earlier):
+        seen.add(_key(sentence))
     kept: list[str] = []
     for paragraph in re.split(r"\n\s*\n", _NOTE.sub("", text)):
         paragraph = " ".join(paragraph.split()).lstrip(":;,. ")
@@ -44,16 +49,39 @@ def _echoes(paragraph: str, note_words: set[str]) -> bool:
     return sum(1 for word in words if word in note_words) / len(words) >= ECHO_SHARE
 
 
-def _without_repeats(paragraph: str, seen: set[str]) -> str:
-    """The paragraph without sentences already written; remembers the new ones."""
-    pieces = _SENTENCE_SPLIT.split(paragraph)
+class _Seen:
+    """Sentences and four-word runs already written."""
+
+    def __init__(self) -> None:
+        self.sentences: set[str] = set()
+        self.grams: set[tuple[str, ...]] = set()
+
+    def add(self, key: str) -> None:
+        self.sentences.add(key)
+        self.grams.update(_grams(key))
+
+    def repeats(self, key: str) -> bool:
+        if len(key.split()) < LOOP_WORDS:
+            return False
+        if key in self.sentences:
+            return True
+        grams = _grams(key)
+        return bool(grams) and sum(1 for gram in grams if gram in self.grams) / len(grams) >= REUSED_SHARE
+
+
+def _grams(key: str) -> list[tuple[str, ...]]:
+    words = key.split()
+    return [tuple(words[i : i + 4]) for i in range(len(words) - 3)]
+
+
+def _without_repeats(paragraph: str, seen: _Seen) -> str:
+    """The paragraph without sentences already written (or nearly); remembers the new ones."""
     kept = []
-    for piece in pieces:
+    for piece in _SENTENCE_SPLIT.split(paragraph):
         key = _key(piece)
-        if len(piece.split()) >= LOOP_WORDS:
-            if key in seen:
-                continue
-            seen.add(key)
+        if seen.repeats(key):
+            continue
+        seen.add(key)
         kept.append(piece)
     return " ".join(kept).strip()
 
