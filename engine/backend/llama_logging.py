@@ -18,6 +18,11 @@ from collections.abc import Iterator
 import llama_cpp
 
 logger = logging.getLogger("draftsmith.llama")
+# Nothing reaches the terminal unless the program configures logging: without a handler,
+# Python's last-resort handler would print warnings over a live Textual screen.
+logger.addHandler(logging.NullHandler())
+_LEVELS = {3: logging.WARNING, 4: logging.ERROR}
+"""ggml's levels (1 debug, 2 info, 3 warn, 4 error, 5 continuation); the rest are debug."""
 _install_lock = threading.Lock()
 _installed_callback: object | None = None
 
@@ -26,7 +31,7 @@ _installed_callback: object | None = None
 def _forward_to_logging(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
     message = text.decode("utf-8", errors="replace").rstrip()
     if message:
-        logger.log(logging.WARNING if level in (2, 3) else logging.DEBUG, message)
+        logger.log(_LEVELS.get(level, logging.DEBUG), message)
 
 
 def route_llama_logs_to_logging() -> None:
