@@ -140,7 +140,7 @@ async def test_binder_shows_chapters_and_outline_and_the_node_panel(sample_proje
         assert "Chapter 1: The Wreck" in exported and "Silas Brand" in exported
 
 
-async def test_a_new_project_and_an_import_from_the_open_screen(isolated_home: Path) -> None:
+async def test_a_new_project_and_a_novel_imported_from_the_open_screen(isolated_home: Path, corpus: Path) -> None:
     app = DraftsmithApp(lambda progress, **_: FakeBackend())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("ctrl+o")
@@ -150,12 +150,14 @@ async def test_a_new_project_and_an_import_from_the_open_screen(isolated_home: P
         assert app.workspace.project.store.path.name == "fresh.draftsmith"
         assert app.workspace.editor.document_id is None
         await pilot.press("ctrl+o")
-        app.screen.query_one("#import-path").value = str(SAMPLE_MANUSCRIPT)
+        app.screen.query_one("#import-path").value = str(corpus / "treasure_island.txt")
         await pilot.click("#import-path")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.workspace is not None
-                         and app.workspace.project.store.path.stem == "the_skerry_light")
+                         and app.workspace.project.store.path.stem == "treasure_island")
         await pilot.pause()
-        assert [d.title for d in app.workspace.project.store.chapters()] == [
-            "Chapter 1: The Wreck", "Chapter 2: The Harbourmaster"]
-        assert "Ada Fenn" in app.workspace.editor.text
+        table = (corpus / "chapters" / "treasure_island.chapters.tsv").read_text().splitlines()[1:]
+        chapters = app.workspace.project.store.chapters()
+        assert len(chapters) == sum(1 for row in table if row.startswith("chapter"))
+        assert "Admiral Benbow" in app.workspace.editor.text  # the first chapter is open
+        assert app.workspace.project.bible()  # the bible was extracted at import
