@@ -75,6 +75,11 @@ async def test_continue_shows_a_pending_region_that_is_saved_only_when_kept(samp
         await wait_until(pilot, lambda: not workspace.generating)
         await pilot.press("escape")  # discard
         assert editor.text == before + " word0 word1 word2 word3"
+        await pilot.press("!")
+        await pilot.press("ctrl+z")  # with nothing pending, Ctrl+Z and Ctrl+Y are the editor's undo and redo
+        assert not editor.text.endswith("!")
+        await pilot.press("ctrl+y")
+        assert editor.text.endswith("word3!")
 
 
 async def test_autosave_binder_switch_and_session_words(sample_project: Path) -> None:
@@ -110,7 +115,7 @@ async def test_keys_are_handled_quickly_while_text_streams(sample_project: Path)
         original = workspace.action_side
         workspace.action_side = lambda tab: (handled_at.append(time.perf_counter()), original(tab))
         started = time.perf_counter()
-        await pilot.press("f7")
+        await pilot.press("alt+b")
         handled_in = handled_at[0] - started  # when the app ran the key's action
         assert workspace.side.active == "tab-bible"
         assert workspace.generating  # still streaming

@@ -12,15 +12,15 @@ HELP = """\
 | key | what it does |
 |---|---|
 | Ctrl+G | continue at the cursor (into a pending region) |
-| Ctrl+Y | keep the pending text |
+| Ctrl+Y | keep the pending text (otherwise Ctrl+Y is redo, Ctrl+Z undo) |
 | Ctrl+R | write another version; Alt+← / Alt+→ choose among versions |
 | Esc | stop writing (within a token); then discard the pending text |
-| Ctrl+W / Ctrl+D / Ctrl+E | rewrite, describe or expand the selection |
+| Alt+W / Alt+D / Alt+E | rewrite, describe or expand the selection |
 | Ctrl+B | draft the outline node chosen in the binder |
 | Ctrl+S | save now (saving also happens a second after you stop typing) |
 | F2 | planning screen: Ctrl+N plans children, Ctrl+S saves a node, Alt+↑/↓ moves, Ctrl+X deletes |
 | F3 | models, sampling and context size |
-| F6 / F7 / F8 | side panel: outline node, story bible, context inspector |
+| Alt+N / Alt+B / F8 | side panel: outline node, story bible, context inspector |
 | Ctrl+O | open, create or import a project |
 | Ctrl+P | command palette: every action, and themes (light and dark) |
 | F1 | this help;  Ctrl+Q quits |

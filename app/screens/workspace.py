@@ -48,14 +48,16 @@ class WorkspaceScreen(Screen):
         Binding("alt+right", "alternative(1)", "Next", show=False, priority=True),
         Binding("escape", "stop_or_discard", "Stop/Discard", priority=True),
         Binding("ctrl+b", "draft_node", "Draft node", priority=True),
-        Binding("ctrl+e", "transform('expand')", "Expand sel.", show=False),
-        Binding("ctrl+w", "transform('rewrite')", "Rewrite sel.", show=False),
-        Binding("ctrl+d", "transform('describe')", "Describe sel.", show=False),
+        Binding("alt+e", "transform('expand')", "Expand sel.", show=False),
+        Binding("alt+w", "transform('rewrite')", "Rewrite sel.", show=False),
+        Binding("alt+d", "transform('describe')", "Describe sel.", show=False),
         Binding("ctrl+s", "save", "Save", show=False),
-        Binding("f6", "side('tab-node')", "Node", show=False, priority=True),
-        Binding("f7", "side('tab-bible')", "Bible", show=False, priority=True),
+        Binding("alt+n", "side('tab-node')", "Node", show=False, priority=True),
+        Binding("alt+b", "side('tab-bible')", "Bible", show=False, priority=True),
         Binding("f8", "inspect", "Inspector", priority=True),
     ]
+    PENDING_ACTIONS = ("accept", "regenerate", "alternative")
+    """Active only while there is pending text, so Ctrl+Y is the editor's redo the rest of the time."""
 
     def __init__(self, project: Project, settings: SamplingSettings | None = None) -> None:
         super().__init__()
@@ -89,6 +91,14 @@ class WorkspaceScreen(Screen):
         if first is not None:
             self.open_document(first.id)
         self.editor.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Pending-text keys act only on pending text; Esc falls through when there is nothing to stop."""
+        if action in self.PENDING_ACTIONS:
+            return self.editor.pending is not None
+        if action == "stop_or_discard":
+            return self._generating or self.editor.pending is not None
+        return True
 
     # -- parts ----------------------------------------------------------------
 
@@ -303,7 +313,7 @@ class WorkspaceScreen(Screen):
     # -- side panel -----------------------------------------------------------
 
     NARROW = 110
-    """Below this width the side panel opens only on demand (F6/F7/F8), so 80 columns stay usable."""
+    """Below this width the side panel opens only on demand (Alt+N, Alt+B, F8), so 80 columns stay usable."""
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW, "narrow")
