@@ -56,3 +56,12 @@ class ProjectOpened(Message):
 @dataclass
 class ProjectOpenFailed(Message):
     sentence: str
+
+
+@dataclass
+class StyleScored(Message):
+    """Per-paragraph style fidelity of the open chapter, or why it could not be scored."""
+
+    scores: list
+    mean: float = 0.0
+    error: str = ""

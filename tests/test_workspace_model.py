@@ -157,3 +157,30 @@ def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Pa
     assert stored_text(sample_project, "Chapter 1: The Wreck") == kept  # kept words intact, nothing pending
     with ProjectStore(sample_project) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+async def test_the_app_shows_the_style_fidelity_of_each_paragraph(sample_project: Path, llama_backend,
+                                                                   default_model_path, tmp_path: Path) -> None:
+    from engine.models.gguf_info import read_gguf_info
+    from engine.styles import StyleRegistry
+    from tests.adapter_factory import write_lora
+
+    registry = StyleRegistry()
+    adapter = write_lora(tmp_path / "voice.gguf", read_gguf_info(default_model_path), strength=0.3, seed=1)
+    registry.import_style(adapter, name="workspace-voice")
+    with ProjectStore(sample_project) as store:
+        store.set_setting("styles", [{"name": "workspace-voice", "scale": 1.0}])
+    app = app_on(sample_project, llama_backend)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            workspace = await open_workspace(app, pilot)
+            await pilot.press("alt+s")
+            await wait_until(pilot, lambda: not workspace.generating, timeout=120)
+            table = workspace.query_one("#style-table")
+            scores = [float(str(table.get_row_at(i)[1])) for i in range(table.row_count)]
+            assert table.row_count == 4  # the chapter's four paragraphs
+            assert scores == sorted(scores)  # lowest first: where the draft drifts
+            assert workspace.side.active == "tab-style"
+            assert llama_backend.active_adapters == ()  # the plain model is restored
+    finally:
+        registry.remove("workspace-voice")

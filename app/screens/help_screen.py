@@ -21,6 +21,7 @@ HELP = """\
 | F2 | planning screen: Ctrl+N plans children, Ctrl+S saves a node, Alt+↑/↓ moves, Ctrl+X deletes |
 | F3 | models, sampling and context size |
 | Alt+N / Alt+B / F8 | side panel: outline node, story bible, context inspector |
+| Alt+S | score each paragraph against the project's style (lowest first) |
 | Ctrl+O | open, create or import a project |
 | Ctrl+P | command palette: every action, and themes (light and dark) |
 | F1 | this help;  Ctrl+Q quits |

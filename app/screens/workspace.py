@@ -18,19 +18,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from app.generation_requests import ContinueAtCursor, DraftNode, GenerationRequest, TransformSelection
-from app.messages import GenerationEnded, TextGenerated
+from app.messages import GenerationEnded, StyleScored, TextGenerated
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
 from app.widgets.side_panel import SidePanel
 from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import DraftsmithError
+from engine.styles import adapters_for, project_styles
 from engine.workflows.continuation import context_budget
 from engine.workflows.passage import chapter_heading, outline_note
+from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
 from memory.assembler import assemble
 from memory.cursor import cursor_at_offset
 from memory.drafts import chapter_document, record_draft
 from memory.editing import save_document_text
+from memory.manuscript import paragraph_spans
 from memory.outline_store import load_outline
 from memory.project import Project
 from prompts import render
@@ -55,6 +58,7 @@ class WorkspaceScreen(Screen):
         Binding("alt+n", "side('tab-node')", "Node", show=False, priority=True),
         Binding("alt+b", "side('tab-bible')", "Bible", show=False, priority=True),
         Binding("f8", "inspect", "Inspector", priority=True),
+        Binding("alt+s", "style_fidelity", "Style score", show=False, priority=True),
     ]
     PENDING_ACTIONS = ("accept", "regenerate", "alternative")
     """Active only while there is pending text, so Ctrl+Y is the editor's redo the rest of the time."""
@@ -338,3 +342,48 @@ class WorkspaceScreen(Screen):
         cached = getattr(self.backend, "cached_prefix", None)
         reused = cached(render("continue", {"passage": context.text})) if cached else None
         self.side.inspector.show(context, reused)
+
+    # -- style fidelity -------------------------------------------------------
+
+    def action_style_fidelity(self) -> None:
+        """Score the open chapter's paragraphs against the project's style adapters."""
+        if self.backend is None or self._generating or self.editor.document_id is None:
+            return
+        if not hasattr(self.backend, "set_adapters"):
+            self.notify("Style scores need the built-in llama.cpp runtime.", severity="warning")
+            return
+        try:
+            adapters = adapters_for(project_styles(self.project.store))
+        except DraftsmithError as error:
+            self.notify(error.sentence, severity="error")
+            return
+        if not adapters:
+            self.notify("This project has no style adapter: choose one with `draftsmith style use NAME`.",
+                        severity="warning")
+            return
+        text = self.editor.committed_text
+        paragraphs = [text[a:b] for a, b in paragraph_spans(text)]
+        self.add_class("side-open")
+        self.side.active = "tab-style"
+        self.status.activity = "scoring the style…"
+        self._generating = True  # the model is busy: no generation meanwhile
+        self._score_style(self.backend, adapters, paragraphs)
+
+    @work(thread=True, exclusive=True, group="generation")
+    def _score_style(self, backend, adapters, paragraphs: list[str]) -> None:
+        try:
+            scores = paragraph_fidelity(backend, adapters, paragraphs)
+        except DraftsmithError as error:
+            self.post_message(StyleScored([], error=error.sentence))
+            return
+        self.post_message(StyleScored(scores, mean_fidelity(scores)))
+
+    @on(StyleScored)
+    def _style_scored(self, message: StyleScored) -> None:
+        self._generating = False
+        if message.error:
+            self.notify(message.error, severity="error")
+            self.status.activity = "style not scored"
+            return
+        self.side.show_style(message.scores, message.mean)
+        self.status.activity = f"style {message.mean:+.2f} nats/token"

@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from app.widgets.context_inspector import ContextInspector
+from engine.workflows.style_fidelity import ParagraphFidelity
 from memory.bible import BibleEntry
 from memory.outline import Outline, OutlineNode
 
@@ -25,6 +26,11 @@ class SidePanel(Vertical):
             yield table
         with TabPane("Context", id="tab-context"):
             yield ContextInspector(id="inspector")
+        with TabPane("Style", id="tab-style"):
+            yield Static("Alt+S scores each paragraph against the project's style.", id="style-summary")
+            table = DataTable(id="style-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns("¶", "score", "opening")
+            yield table
 
     def show_node(self, outline: Outline, node: OutlineNode) -> None:
         lines = [f"[b]{outline.label(node)}: {node.title}[/b]", f"status: {node.status}"]
@@ -45,6 +51,15 @@ class SidePanel(Vertical):
         for entry in entries:
             names = ", ".join(entry.all_names())
             table.add_row(names, entry.kind, entry.pronouns or "", "; ".join(entry.facts))
+
+    def show_style(self, scores: list[ParagraphFidelity], mean: float) -> None:
+        """Per-paragraph fidelity, lowest first: where the draft drifts from the writer's voice."""
+        table = self.query_one("#style-table", DataTable)
+        table.clear()
+        for score in sorted(scores, key=lambda s: s.score):
+            table.add_row(str(score.index), f"{score.score:+.3f}", score.excerpt)
+        self.query_one("#style-summary", Static).update(
+            f"Mean {mean:+.3f} nats/token over {len(scores)} paragraphs; above 0 reads like the style.")
 
     @property
     def active(self) -> str:
