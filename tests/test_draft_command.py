@@ -30,8 +30,11 @@ def chapter_text(project_file: Path) -> str:
 
 
 def _outline_with_beats(project_file: Path, beats: int) -> list[int]:
-    created = cli("outline", "--project", str(project_file), "--premise", PREMISE, "--title", "The Light")
+    created = cli("outline", "--project", str(project_file), "--premise", PREMISE, "--title", "The Light",
+                  "--genre", "gothic mystery")
     assert created.returncode == 0, created.stderr
+    with sqlite3.connect(project_file) as db:
+        assert db.execute("SELECT value FROM settings WHERE key = 'book.genre'").fetchone()[0] == '"gothic mystery"'
     chapter = cli("outline", "--project", str(project_file), "--add", "1", "--level", "chapter", "--title", "Landfall",
                   "--words", "320",
                   "--synopsis", "Ada Fenn drags Tom Reyes from the surf and hides him in the lamp room.")

@@ -96,3 +96,26 @@ def test_nested_transactions_roll_back_together(store: ProjectStore) -> None:
             add_children(store, act.id, [PlannedNode("Two")])  # its own transaction joins the outer one
             raise RuntimeError("crash mid-way")
     assert [c.title for c in load_outline(store).chapters()] == ["One"]
+
+
+def test_the_planner_reads_premise_genre_ancestors_neighbours_and_cast(tmp_path: Path) -> None:
+    from engine.workflows.planning import planning_context
+    from memory.bible import BibleEntry, save_entry
+    from memory.project import Project
+
+    project = Project.open(tmp_path / "plan.draftsmith", lambda text: len(text.split()), create=True)
+    try:
+        store = project.store
+        _, act, chapters = _book_with_chapters(store, ["One", "Two", "Three"])
+        update_node(store, chapters[1].id, synopsis="Wren meets Jonas.", characters=["Wren"], place="the market")
+        store.set_setting("book.genre", "desert adventure")
+        save_entry(store, BibleEntry("Wren Calder", pronouns="she/her", source="writer"))
+        context = planning_context(project, load_outline(store), load_outline(store).nodes[chapters[1].id])
+    finally:
+        project.close()
+    lines = context.splitlines()
+    assert lines[:3] == ["Book: The Salt Road", "Premise: A mapmaker crosses a desert.", "Genre: desert adventure"]
+    assert "Characters: Wren Calder (she/her)" in lines
+    assert "Act 1: Act one. It begins." in lines
+    assert lines[-3:] == ["Chapter 1 (before): One.", "Chapter 2 (this one): Two. Wren meets Jonas. Characters: Wren. "
+                          "Place: the market.", "Chapter 3 (after): Three."]

@@ -35,6 +35,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--premise", metavar="TEXT", help="start the outline from this premise")
     parser.add_argument("--title", help="with --premise: the book's title; with --edit or --add: the node's")
     parser.add_argument("--words", type=positive_int, help="target length in words (book, or edited node)")
+    parser.add_argument("--genre", help="the book's genre, which the planner reads (e.g. 'gothic mystery')")
+    parser.add_argument("--style-notes", metavar="TEXT", help="notes on voice and style for the planner")
     parser.add_argument("--expand", type=positive_int, metavar="NODE", help="plan NODE's children")
     parser.add_argument("--level", choices=LEVELS[1:], help="with --expand or --add: the level of the new nodes (e.g. beats straight under a chapter)")
     parser.add_argument("--count", type=positive_int, help="with --expand: how many children")
@@ -69,6 +71,9 @@ def _apply_changes(args: argparse.Namespace, project: Project) -> None:
     store = project.store
     if args.premise:
         create_book(store, args.title or "Untitled", args.premise, args.words or 60000)
+    for key, value in (("genre", args.genre), ("style_notes", args.style_notes)):
+        if value is not None:
+            store.set_setting(f"book.{key}", value)
     if args.expand:
         backend = open_backend(args.model, server=args.server, prompt_style=prompt_style(args), n_ctx=args.n_ctx,
                                progress=StderrProgress("Preparing the default model"))
