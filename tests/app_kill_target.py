@@ -1,24 +1,30 @@
 """A real app process for the kill test: keep one generation, start another, wait to be killed.
 
 Run as ``python -m tests.app_kill_target PROJECT``. It drives the real app (headless,
-real default model) and prints ``KEPT <json text>`` then ``GENERATING`` on stdout.
+real default model) and prints ``KEPT <json text>`` then ``GENERATING`` on stdout, or
+``ERROR <why>`` and exits at once, so the test never waits on a stuck process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
+import threading
 import time
+import traceback
 
 from app.launch import create_app
 
+DEADLINE = 240.0
 
-async def _until(pilot, condition, timeout: float = 300.0) -> None:
+
+async def _until(pilot, condition, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise SystemExit("timed out")
+            raise TimeoutError("the app did not get there in time")
         await pilot.pause(0.05)
 
 
@@ -36,10 +42,31 @@ async def main(project: str) -> None:
         print("KEPT " + json.dumps(editor.text), flush=True)
         workspace.settings = workspace.settings.__class__(max_tokens=2000, seed=2)
         await pilot.press("ctrl+g")
-        await _until(pilot, lambda: editor.pending is not None and len(editor.pending.text) > 40)
-        print("GENERATING", flush=True)
-        await asyncio.sleep(600)
+        for _ in range(5):  # should the model stop at once, ask for another version
+            await _until(pilot, lambda: editor.pending is not None and (len(editor.pending.text) > 40
+                                                                         or not workspace.generating))
+            if workspace.generating:
+                print("GENERATING", flush=True)
+                await asyncio.sleep(600)
+            await pilot.press("ctrl+r")
+        raise TimeoutError("the model never wrote a long enough passage")
+
+
+def _give_up(why: str) -> None:
+    print("ERROR " + json.dumps(why[-2000:]), flush=True)
+    os._exit(3)
+
+
+def run(project: str) -> None:
+    # A watchdog thread, not asyncio: it fires even if the app's shutdown itself is stuck.
+    watchdog = threading.Timer(DEADLINE, _give_up, args=("no progress within the deadline",))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        asyncio.run(main(project))
+    except BaseException as error:  # report and leave at once: never a stuck process
+        _give_up("".join(traceback.format_exception(error)))
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    run(sys.argv[1])

@@ -143,16 +143,22 @@ def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Pa
         original = next(d.text for d in store.documents() if d.title == "Chapter 1: The Wreck")
     process = subprocess.Popen([sys.executable, "-m", "tests.app_kill_target", str(sample_project)],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
-    kept = None
+    kept, generating, error = None, False, None
     try:
-        for line in process.stdout:
+        for line in process.stdout:  # the target prints ERROR and exits rather than ever hanging
             if line.startswith("KEPT "):
                 kept = json.loads(line[5:])
-            if line.startswith("GENERATING"):
+            elif line.startswith("ERROR "):
+                error = json.loads(line[6:])
+                break
+            elif line.startswith("GENERATING"):
+                generating = True
                 break
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
+    assert error is None, error
+    assert generating, "the app process ended before it was generating"
     assert kept is not None and kept.startswith(original) and len(kept) > len(original)
     assert stored_text(sample_project, "Chapter 1: The Wreck") == kept  # kept words intact, nothing pending
     with ProjectStore(sample_project) as store:
