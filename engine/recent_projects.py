@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from engine.json_files import write_json_atomically
 from engine.paths import DraftsmithPaths, draftsmith_paths
 
 LIMIT = 12
@@ -29,9 +29,7 @@ def remember_project(path: Path, paths: DraftsmithPaths | None = None) -> None:
     listed = [str(path.resolve())] + [str(p) for p in recent_projects(paths) if p.resolve() != path.resolve()]
     target = _file(paths)
     paths.ensure(target.parent)
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps(listed[:LIMIT], indent=2), encoding="utf-8")
-    os.replace(temporary, target)
+    write_json_atomically(target, listed[:LIMIT])
 
 
 def _file(paths: DraftsmithPaths) -> Path:

@@ -8,7 +8,6 @@ a scale, and generation applies them to the loaded model without reloading it.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from engine.errors import StyleError
 from engine.models.adapter_validation import validate_adapter
 from engine.models.registry import ModelRegistry
 from engine.models.validation import inspect_model_file, validate_model
+from engine.json_files import write_json_atomically
 from engine.paths import DraftsmithPaths, draftsmith_paths
 
 PROJECT_SETTING = "styles"
@@ -91,9 +91,7 @@ class StyleRegistry:
 
     def _save(self, styles: list[Style]) -> None:
         self._paths.ensure(self.file.parent)
-        temporary = self.file.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps({"styles": [asdict(s) for s in styles]}, indent=2), encoding="utf-8")
-        os.replace(temporary, self.file)
+        write_json_atomically(self.file, {"styles": [asdict(s) for s in styles]})
 
 
 def parse_choice(text: str) -> StyleChoice:

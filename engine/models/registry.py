@@ -14,6 +14,7 @@ from pathlib import Path
 from engine.errors import ModelFileError
 from engine.models.default_model import DEFAULT_MODEL_NAME, ensure_default_model
 from engine.models.validation import validate_model
+from engine.json_files import write_json_atomically
 from engine.paths import DraftsmithPaths, draftsmith_paths
 
 
@@ -80,6 +81,4 @@ class ModelRegistry:
     def _save(self, models: list[RegisteredModel]) -> None:
         self._paths.ensure(self.file.parent)
         payload = {"models": [{"name": m.name, "path": str(m.path)} for m in models]}
-        temporary = self.file.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        os.replace(temporary, self.file)
+        write_json_atomically(self.file, payload)
