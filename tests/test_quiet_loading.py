@@ -48,3 +48,54 @@ def test_loading_does_not_redirect_file_descriptors(default_model_path: Path,
     backend = LlamaBackend(default_model_path)
     backend.close()
     assert redirected == []
+
+
+def test_prints_redirected_from_two_threads_at_once_are_restored() -> None:
+    """One thread's redirection overlapping another's must not leave a logging writer behind."""
+    import threading
+
+    from engine.backend.llama_logging import python_prints_to_logging
+
+    original = sys.stdout, sys.stderr
+    first_inside, second_waiting, first_left = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with python_prints_to_logging():
+            first_inside.set()
+            second_waiting.wait(5)
+            second_waiting.wait(0.2)  # time for the second thread to try to enter
+        first_left.set()
+
+    def second() -> None:
+        first_inside.wait(5)
+        second_waiting.set()
+        with python_prints_to_logging():
+            first_left.wait(5)  # leave after the first thread, the order that used to leak
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert (sys.stdout, sys.stderr) == original
+
+
+def test_loading_a_model_and_a_tokenizer_together_keeps_stdout(default_model_path: Path) -> None:
+    """The app loads both in two threads; afterwards a print must still reach stdout."""
+    code = (
+        "import threading\n"
+        "from engine.backend.llama_backend import LlamaBackend\n"
+        "from engine.tokenizer import Tokenizer\n"
+        f"path = {str(default_model_path)!r}\n"
+        "loaded = []\n"
+        "threads = [threading.Thread(target=lambda: loaded.append(LlamaBackend(path))),\n"
+        "           threading.Thread(target=lambda: loaded.append(Tokenizer(path)))]\n"
+        "for t in threads: t.start()\n"
+        "for t in threads: t.join()\n"
+        "for item in loaded: item.close()\n"
+        "print('OK')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                            env=os.environ.copy(), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "OK\n"

@@ -132,6 +132,41 @@ async def test_switching_models_reloads_in_the_background(sample_project: Path, 
         assert loads == [(None, None), ("default", 1024)]
 
 
+def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Path, default_model_path) -> None:
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    with ProjectStore(sample_project) as store:
+        original = next(d.text for d in store.documents() if d.title == "Chapter 1: The Wreck")
+    process = subprocess.Popen([sys.executable, "-m", "tests.app_kill_target", str(sample_project)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    kept, generating, error, other = None, False, None, []
+    try:
+        for line in process.stdout:  # the target prints ERROR and exits rather than ever hanging
+            if line.startswith("KEPT "):
+                kept = json.loads(line[5:])
+            elif line.startswith("ERROR "):
+                error = json.loads(line[6:])
+                break
+            elif line.startswith("GENERATING"):
+                generating = True
+                break
+            else:
+                other.append(line)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert error is None, error
+    assert generating, "the app process ended before it was generating: " + "".join(other[-20:])
+    assert kept is not None and kept.startswith(original) and len(kept) > len(original)
+    assert stored_text(sample_project, "Chapter 1: The Wreck") == kept  # kept words intact, nothing pending
+    with ProjectStore(sample_project) as store:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
 async def test_the_app_shows_the_style_fidelity_of_each_paragraph(sample_project: Path, llama_backend,
                                                                    default_model_path, tmp_path: Path) -> None:
     from engine.models.gguf_info import read_gguf_info

@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import io
 import logging
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -53,8 +54,27 @@ class _LoggingWriter(io.TextIOBase):
         return len(text)
 
 
+_redirect_lock = threading.RLock()
+"""``sys.stdout`` is one per process: two loads redirecting it at once (the app loads the
+model and a project's tokenizer in two threads) would each restore the other's writer and
+leave every later print going to the logger. One redirection at a time."""
+
+
 @contextlib.contextmanager
 def python_prints_to_logging() -> Iterator[None]:
-    """Send ``print(..., file=sys.stderr)`` calls made inside the block to the logger."""
-    with contextlib.redirect_stderr(_LoggingWriter()), contextlib.redirect_stdout(_LoggingWriter()):
-        yield
+    """Send ``print(..., file=sys.stderr)`` calls made inside the block to the logger.
+
+    Safe from several threads: the redirections are taken one at a time, and a stream
+    someone else has put in place meanwhile is left alone rather than overwritten.
+    """
+    with _redirect_lock:
+        writer = _LoggingWriter()
+        saved_stdout, saved_stderr = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = writer
+        try:
+            yield
+        finally:
+            if sys.stdout is writer:
+                sys.stdout = saved_stdout
+            if sys.stderr is writer:
+                sys.stderr = saved_stderr
