@@ -7,7 +7,11 @@ prints pronoun flips of named characters (against the bible), names introduced a
 never reused, repeated 4-grams, beat coverage (share of beats whose key words appear
 in their passage) and tokens/s.
 
-    python bench/drafting.py [--chapters 4] [--beats 5] [--beat-words 250] [--seed 7] [--keep DIR] [--json]
+    python bench/drafting.py [--chapters 4] [--beats 5] [--beat-words 250] [--seeds 7 11 13] [--keep DIR] [--json]
+
+With several seeds it drafts the outline once per seed and variant, and prints each
+seed's figures and their mean: one draft of 5,000 words is a small sample, and a few
+sentences move its figures.
 """
 
 from __future__ import annotations
@@ -125,23 +129,33 @@ def measure(project: Project, tokens_per_second: float) -> dict[str, float]:
     }
 
 
-def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, args: argparse.Namespace) -> dict:
+def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, seed: int,
+                args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         project = build_project(Path(folder) / f"{name}.draftsmith", backend, args.chapters, args.beats, args.beat_words)
         started = time.perf_counter()
-        report = draft(backend, project, None, SamplingSettings(seed=args.seed, temperature=0.8), shares=shares,
-                       on_progress=lambda p: print(f"  {name}: {p.chapter} {p.node}", file=sys.stderr, flush=True))
+        report = draft(backend, project, None, SamplingSettings(seed=seed, temperature=0.8), shares=shares,
+                       on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}", file=sys.stderr,
+                                                   flush=True))
         result = measure(project, report.tokens_per_second)
         result["seconds"] = time.perf_counter() - started
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             text = "\n\n".join(f"## {d.title}\n\n{d.text}" for d in project.store.documents() if d.kind == "chapter")
-            (args.keep / f"{name}-seed{args.seed}.md").write_text(text, encoding="utf-8")
+            (args.keep / f"{name}-seed{seed}.md").write_text(text, encoding="utf-8")
         project.close()
     return result
 
 
 SLIDING_WINDOW = ContextShares(opening=0.0, facts=0.0, summaries=0.0, focus=0.0)
+ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of named characters"),
+        ("name_drift", "names introduced and never reused"), ("repeated_4grams", "repeated 4-grams"),
+        ("beat_coverage", "beat coverage (share of beats)"), ("tokens_per_second", "tokens/s"),
+        ("seconds", "seconds (total)"))
+
+
+def mean_of(results: list[dict]) -> dict:
+    return {key: sum(result[key] for result in results) / len(results) for key, _ in ROWS}
 
 
 def main() -> None:
@@ -149,29 +163,32 @@ def main() -> None:
     parser.add_argument("--chapters", type=int, default=4)
     parser.add_argument("--beats", type=int, default=5)
     parser.add_argument("--beat-words", type=int, default=250)
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 13])
     parser.add_argument("--keep", type=Path, metavar="DIR", help="also write each variant's draft into DIR")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     backend = LlamaBackend(ensure_default_model(), LlamaSettings(n_ctx=N_CTX))
-    results = {"memory layer": run_variant(backend, "memory", None, args),
-               "sliding window": run_variant(backend, "window", SLIDING_WINDOW, args)}
+    runs = {seed: {"memory layer": run_variant(backend, "memory", None, seed, args),
+                   "sliding window": run_variant(backend, "window", SLIDING_WINDOW, seed, args)}
+            for seed in args.seeds}
     backend.close()
+    mean = {variant: mean_of([runs[seed][variant] for seed in args.seeds])
+            for variant in ("memory layer", "sliding window")}
     if args.json:
-        print(json.dumps({"machine": machine_description(), "results": results}, indent=2))
+        print(json.dumps({"machine": machine_description(), "seeds": runs, "mean": mean}, indent=2))
         return
     print(f"Machine: {machine_description()}")
-    print(f"Default model, n_ctx {N_CTX}, seed {args.seed}, {args.chapters} chapters x {args.beats} beats x "
-          f"{args.beat_words} words")
-    print("| per 1,000 words | memory layer | sliding window | memory / window |")
-    print("|---|---:|---:|---:|")
-    memory, window = results["memory layer"], results["sliding window"]
-    for key, label in (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of named characters"),
-                       ("name_drift", "names introduced and never reused"), ("repeated_4grams", "repeated 4-grams"),
-                       ("beat_coverage", "beat coverage (share of beats)"), ("tokens_per_second", "tokens/s"),
-                       ("seconds", "seconds (total)")):
-        ratio = f"{memory[key] / window[key]:.2f}" if window[key] else "n/a"
-        print(f"| {label} | {memory[key]:.2f} | {window[key]:.2f} | {ratio} |")
+    print(f"Default model, n_ctx {N_CTX}, {args.chapters} chapters x {args.beats} beats x {args.beat_words} words, "
+          f"seeds {', '.join(map(str, args.seeds))}")
+    columns = [(f"seed {seed}", runs[seed]) for seed in args.seeds] + [("mean", mean)]
+    print("| per 1,000 words | " + " | ".join(f"{label}: memory | {label}: window" for label, _ in columns)
+          + " | mean: memory / window |")
+    print("|---|" + "---:|" * (2 * len(columns) + 1))
+    for key, label in ROWS:
+        cells = [f"{c['memory layer'][key]:.2f} | {c['sliding window'][key]:.2f}" for _, c in columns]
+        window = mean["sliding window"][key]
+        ratio = f"{mean['memory layer'][key] / window:.2f}" if window else "n/a"
+        print(f"| {label} | " + " | ".join(cells) + f" | {ratio} |")
 
 
 if __name__ == "__main__":

@@ -147,7 +147,9 @@ def assemble(
     if opening_text:
         plan.add("opening", opening_text, count(opening_text),
                  "the book's opening, pinned: its voice and set-up")
-    if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add
+    if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add,
+        if not opening_text and not cursor.partial:  # but a book not yet begun gets its cast
+            _add_facts(plan, project.bible(), beat, int(budget * shares.facts), count, shares.facts_aliases)
         return _finish(project, plan, budget, cursor, pin_end, pin_end, verify, shares)
 
     recent_target = budget - plan.used() - int(budget * (shares.facts + shares.summaries + shares.focus))

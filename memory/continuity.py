@@ -21,6 +21,17 @@ from memory.project import Project
 _WORD = re.compile(r"[A-Za-z']+")
 _SUBJECT_HE = re.compile(r"\bhe\b", re.IGNORECASE)
 _SUBJECT_SHE = re.compile(r"\bshe\b", re.IGNORECASE)
+_OTHER_PERSON = re.compile(
+    r"\b(?:a|an|the|his|her|their|my|your|another|one|some|two|three|old|young)\s+(?:[a-z]+\s+)?"
+    r"(?:man|woman|men|women|boy|girl|boys|girls|child|children|stranger|strangers|sailor|sailors|fisherman|"
+    r"fishermen|captain|keeper|uncle|aunt|father|mother|brother|sister|son|daughter|husband|wife|friend|"
+    r"lad|lass|figure|soldier|soldiers|officer|guard|guards|crew|master|mistress|servant|priest|doctor|"
+    r"king|queen|lord|lady|gentleman|gentlemen|fellow)\b",
+    re.IGNORECASE,
+)
+"""Another person brought into a sentence: a "he" or "she" near it may well mean them."""
+_MALE_OBJECT = re.compile(r"\b(?:him|his|himself)\b", re.IGNORECASE)
+_FEMALE_OBJECT = re.compile(r"\b(?:her|hers|herself)\b", re.IGNORECASE)
 _MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 PRONOUN_SETS = {"he/him": "he", "she/her": "she"}
 
@@ -60,11 +71,13 @@ def loops(text: str, min_words: int = 6) -> list[str]:
 def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:
     """For each character, the subject pronouns that most likely stand for them.
 
-    A sentence naming exactly one character contributes the "he" or "she" that come
-    after the name in it, and the next sentence its opening "He" or "She" when it
-    names nobody. Object and possessive forms (him, her, his) are left out: they
-    as often mean the other person in the scene. ``names`` maps every name and alias
-    to its character's main name.
+    A sentence naming exactly one character and no other person contributes the "he"
+    or "she" that come after the name in it, and the next sentence its opening "He"
+    or "She" when it names nobody. A "he" is not counted where "him" or "his" shows
+    a man is already in the sentence, nor a "she" beside "her"; a sentence that brings
+    in another person ("the man beside Ada", "said the old man") counts for nothing.
+    Object and possessive forms are never counted: they as often mean the other
+    person in the scene. ``names`` maps every name and alias to its character's main name.
     """
     usage: dict[str, Counter[str]] = {}
     if not names:
@@ -77,14 +90,17 @@ def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:
         if len(named) != 1:
             continue
         tally = usage.setdefault(next(iter(named)), Counter())
+        if _OTHER_PERSON.search(sentence):
+            continue
+        open_to = {"he": not _MALE_OBJECT.search(sentence), "she": not _FEMALE_OBJECT.search(sentence)}
         after = sentence[found[0].end():]
-        tally["he"] += len(_SUBJECT_HE.findall(after))
-        tally["she"] += len(_SUBJECT_SHE.findall(after))
+        tally["he"] += len(_SUBJECT_HE.findall(after)) if open_to["he"] else 0
+        tally["she"] += len(_SUBJECT_SHE.findall(after)) if open_to["she"] else 0
         following = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
         if following and not pattern.search(following):
-            opening = following.lstrip("\"'\u201c\u2018 ").split(" ", 1)[0]
-            if opening in ("He", "She"):
-                tally[opening.lower()] += 1
+            opening = following.lstrip("\"'\u201c\u2018 ").split(" ", 1)[0].lower()
+            if opening in open_to and open_to[opening]:
+                tally[opening] += 1
     return usage
 
 

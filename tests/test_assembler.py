@@ -112,3 +112,19 @@ def test_positions_that_do_not_exist_are_explained(pride_project: Project) -> No
         cursor_at(pride_project, 99)
     with pytest.raises(ProjectError, match="no paragraph 9999"):
         cursor_at(pride_project, 3, 9999)
+
+
+def test_a_book_not_yet_begun_gets_its_cast_with_the_beat(tmp_path, tokenizer) -> None:
+    from memory.bible import BibleEntry, save_entry
+
+    project = Project.open(tmp_path / "new.draftsmith", tokenizer.count_tokens, create=True)
+    save_entry(project.store, BibleEntry("Ada Fenn", aliases=["Ada"], pronouns="she/her", facts=["keeper of the light"]))
+    save_entry(project.store, BibleEntry("Tom Reyes", pronouns="he/him"))
+    beat = "[Now: Ada rows out to the wreck.]"
+    context = assemble(project, 512, beat=beat, beat_last=False, lead="CHAPTER 1\n\n")
+    assert [s.name for s in context.sections] == ["facts", "beat", "lead"]
+    facts = context.section("facts").text
+    assert facts.index("Ada Fenn") < facts.index("Tom Reyes")  # the one the beat names comes first
+    assert "(she/her)" in facts and "(he/him)" in facts
+    assert context.total_tokens <= 512
+    project.close()

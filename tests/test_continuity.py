@@ -49,3 +49,21 @@ def test_report_lists_each_kind_per_chapter() -> None:
     assert not any(issue.chapter == "Chapter 1" and issue.kind in ("loop", "drift") for issue in report)
     flip = next(issue for issue in report if issue.kind == "pronoun")
     assert "Mara Quell" in flip.message and "“he” once" in flip.message
+
+
+def test_a_pronoun_after_another_person_enters_the_sentence_is_not_a_flip() -> None:
+    expected = {"Mara Quell": "she", "Tomas": "he"}
+    other_man = ("Mara Quell saw a man on the rocks, and he waved his cap at her. He shouted something. "
+                 "Mara climbed down to the boat.")
+    assert pronoun_flips(other_man, NAMES, expected) == {}
+    # The same sentence without the other man is still a flip.
+    assert pronoun_flips("Mara Quell stood on the rocks, and he waved.", NAMES, expected) == {"Mara Quell": 1}
+    assert pronoun_flips("Mara Quell stood on the rocks. He waved his cap.", NAMES, expected) == {"Mara Quell": 1}
+
+
+def test_a_pronoun_beside_another_person_of_that_sex_is_not_a_flip() -> None:
+    expected = {"Mara Quell": "she", "Tomas": "he"}
+    assert pronoun_flips("The man beside Mara Quell was tall; he smiled.", NAMES, expected) == {}
+    assert pronoun_flips('"We are here," said the old man to Mara. He sat down.', NAMES, expected) == {}
+    assert pronoun_flips("Mara Quell came into his room. He looked up at her.", NAMES, expected) == {}
+    assert pronoun_flips("Mara Quell took her coat. He went out.", NAMES, expected) == {"Mara Quell": 1}

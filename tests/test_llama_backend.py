@@ -134,3 +134,18 @@ def test_generation_after_scoring_matches_a_fresh_generation(llama_backend: Llam
     expected = "".join(llama_backend.stream(prompt(), settings))
     llama_backend.score(OPENING, " Then the telephone rang.")
     assert "".join(llama_backend.stream(prompt(), settings)) == expected
+
+
+def test_markup_tokens_end_prose_and_never_reach_the_writer(llama_backend: LlamaBackend) -> None:
+    from engine.backend.markup_tokens import markup_token_texts
+
+    markup = set(markup_token_texts(llama_backend._llm))
+    assert {"<start_of_image>", "<end_of_image>", "[multimodal]", "<start_of_turn>", "<h1>"} <= markup
+    assert not markup & {"<eos>", "<end_of_turn>", "\n", "\n\n", "<unused0>", "the"}
+
+    # A page of image markers makes the model's next token a marker: the passage ends there.
+    page = "The tower.<start_of_image> The sea.<start_of_image> The boat.<start_of_image> The lamp."
+    text = "".join(llama_backend.stream(prompt(page), SamplingSettings(max_tokens=40, temperature=0)))
+    assert "<start_of_image>" not in text
+    assert llama_backend.last_stats.stop_reason == "stop"
+    assert llama_backend.last_stats.generated_tokens < 40

@@ -22,6 +22,7 @@ from llama_cpp.llama_grammar import LlamaGrammar
 
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
+from engine.backend.markup_tokens import markup_token_texts
 from engine.backend.prompt_style import choose_prompt_style
 from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
 from engine.errors import BackendError, ModelFileError, PromptTooLongError
@@ -59,6 +60,7 @@ class LlamaBackend:
         if self._chat_formatter is None:
             self._prompt_style = PromptStyle.COMPLETION
         self._adapters = AdapterSet(self._llm, self.info)
+        self._markup_stops = markup_token_texts(self._llm)
 
     def _load(self, info: GGUFInfo) -> llama_cpp.Llama:
         route_llama_logs_to_logging()
@@ -168,7 +170,7 @@ class LlamaBackend:
                 min_p=settings.min_p,
                 repeat_penalty=settings.repeat_penalty,
                 seed=settings.seed,
-                stop=list(settings.stop + template_stops) or None,
+                stop=list(settings.stop + template_stops + self._prose_stops(settings)) or None,
                 grammar=self._grammar(settings.json_schema),
                 stream=True,
             )
@@ -194,6 +196,10 @@ class LlamaBackend:
                 stats.prompt_seconds = first_piece_at - started
                 stats.generation_seconds = ended - first_piece_at
                 stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason
+
+    def _prose_stops(self, settings: SamplingSettings) -> tuple[str, ...]:
+        """Markup tokens end free prose; a grammar already keeps structured output to its form."""
+        return () if settings.json_schema is not None else self._markup_stops
 
     def _grammar(self, json_schema: str | None) -> LlamaGrammar | None:
         """The grammar for a schema, converted once: conversion walks the whole schema."""
