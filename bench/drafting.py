@@ -138,6 +138,7 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
                        on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}", file=sys.stderr,
                                                    flush=True))
         result = measure(project, report.tokens_per_second)
+        result["off_topic_retries"] = report.off_topic_retries
         result["seconds"] = time.perf_counter() - started
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
@@ -151,6 +152,7 @@ SLIDING_WINDOW = ContextShares(opening=0.0, facts=0.0, summaries=0.0, focus=0.0)
 ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of named characters"),
         ("name_drift", "names introduced and never reused"), ("repeated_4grams", "repeated 4-grams"),
         ("beat_coverage", "beat coverage (share of beats)"), ("tokens_per_second", "tokens/s"),
+        ("off_topic_retries", "passages written again, naming nobody in their beat (total)"),
         ("seconds", "seconds (total)"))
 
 

@@ -10,6 +10,7 @@ starts at the first beat not yet drafted.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -21,14 +22,18 @@ from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.planning import expand_node
 from memory.assembler import ContextShares
-from memory.bible import extract_bible
+from memory.bible import entries_mentioned, extract_bible
 from memory.drafts import append_passage, chapter_document
 from memory.extractive import shorten
 from memory.outline import Outline, OutlineNode
 from memory.outline_store import load_outline, update_node
 from memory.project import Project
+from memory.store import Document
 
 PASSAGE_ATTEMPTS = 3
+OFF_TOPIC_RETRIES = 1
+"""A passage naming none of its beat's characters is written once more; the first is kept if
+the second fares no better (a scene may rightly go on with "she" alone)."""
 BEAT_WORDS = 300
 """A chapter with no beats gets about one beat per this many words of its target."""
 
@@ -68,6 +73,8 @@ class DraftReport:
     generation_seconds: float = 0.0
     seconds: float = 0.0
     stopped: bool = False
+    off_topic_retries: int = 0
+    """Passages written again because they named none of their beat's characters."""
 
     @property
     def tokens_per_second(self) -> float:
@@ -76,7 +83,7 @@ class DraftReport:
     def as_dict(self) -> dict[str, object]:
         return {"chapters": [c.as_dict() for c in self.chapters], "passages": self.passages,
                 "tokens_per_second": round(self.tokens_per_second, 1), "seconds": round(self.seconds, 1),
-                "stopped": self.stopped}
+                "stopped": self.stopped, "off_topic_retries": self.off_topic_retries}
 
 
 def chapters_to_draft(outline: Outline, node_id: int | None) -> list[OutlineNode]:
@@ -141,19 +148,8 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
         if on_progress is not None:
             on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
                                       len(leaves), document.words, target))
-        passage = ""
-        for attempt in range(PASSAGE_ATTEMPTS):  # a small model sometimes writes only notes or repeats
-            attempt_settings = settings if attempt == 0 or settings.seed is None else \
-                replace(settings, seed=settings.seed + 1000 * attempt)
-            passage = write_passage(backend, project, document, outline_note(outline, chapter, leaf), words,
-                                    attempt_settings, cancel, on_text, heading=chapter_heading(outline, chapter),
-                                    shares=shares)
-            stats = backend.last_stats
-            if stats is not None:
-                report.generated_tokens += stats.generated_tokens
-                report.generation_seconds += stats.generation_seconds
-            if passage or cancel.is_set():
-                break
+        passage = _write_beat(backend, project, outline, chapter, leaf, document, words, settings, cancel,
+                              report, on_text, shares)
         if cancel.is_set():
             break
         if not passage:
@@ -168,6 +164,48 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
         _mark_chapter_drafted(project, chapter)
     return ChapterReport(outline.label(chapter), chapter.title, target, document.words,
                          drafted_before + written)
+
+
+def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode, leaf: OutlineNode,
+                document: Document, words: int, settings: SamplingSettings, cancel: threading.Event,
+                report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None) -> str:
+    """One beat's passage, written again (another seed) when it comes out empty or about nobody it names."""
+    people = beat_people(project, leaf)
+    empty_tries, off_topic_tries, first_off_topic = 0, 0, ""
+    for attempt in range(PASSAGE_ATTEMPTS + OFF_TOPIC_RETRIES):
+        attempt_settings = settings if attempt == 0 or settings.seed is None else \
+            replace(settings, seed=settings.seed + 1000 * attempt)
+        passage = write_passage(backend, project, document, outline_note(outline, chapter, leaf), words,
+                                attempt_settings, cancel, on_text, heading=chapter_heading(outline, chapter),
+                                shares=shares)
+        stats = backend.last_stats
+        if stats is not None:
+            report.generated_tokens += stats.generated_tokens
+            report.generation_seconds += stats.generation_seconds
+        if cancel.is_set() or (passage and names_any(passage, people)):
+            return passage
+        if passage:  # prose, but about nobody the beat names: the model may have wandered off
+            first_off_topic = first_off_topic or passage
+            off_topic_tries += 1
+            if off_topic_tries > OFF_TOPIC_RETRIES:
+                break
+            report.off_topic_retries += 1
+        else:  # a small model sometimes writes only notes, or only what it already wrote
+            empty_tries += 1
+            if empty_tries >= PASSAGE_ATTEMPTS:
+                break
+    return first_off_topic
+
+
+def beat_people(project: Project, node: OutlineNode) -> list[list[str]]:
+    """The names (with aliases) of the bible's characters the beat's plan mentions."""
+    plan = " ".join([node.title, node.synopsis, *node.characters])
+    return [entry.all_names() for entry, _ in entries_mentioned(project.bible(), plan) if entry.kind == "character"]
+
+
+def names_any(passage: str, people: list[list[str]]) -> bool:
+    """Whether the passage names at least one of ``people`` (true when the beat names nobody)."""
+    return not people or any(re.search(rf"\b{re.escape(name)}\b", passage) for names in people for name in names)
 
 
 def _mark_chapter_drafted(project: Project, chapter: OutlineNode) -> None:

@@ -1,0 +1,88 @@
+"""A passage about nobody its beat names is written once more (a scripted fake backend).
+
+The real model's drafting is tested in test_planning_and_drafting.py; here a fake
+backend, named as one, writes chosen passages so the retry rule can be checked exactly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings
+from engine.workflows.drafting import draft
+from memory.bible import BibleEntry, save_entry
+from memory.drafts import drafted_passages
+from memory.outline_store import PlannedNode, add_children, create_book
+from memory.project import Project
+from prompts import RenderedPrompt
+
+WANDERING = ("The lighthouse was built in 1826 by an immigrant from Bremen. It stands on a granite shelf "
+             "forty feet above the tide. Visitors may climb it on weekdays between April and October.")
+WANDERING_AGAIN = ("Lighthouses of that age were lit with whale oil. Their keepers were paid by the harbour "
+                   "board, and most of them kept a garden behind the tower for vegetables.")
+ON_TOPIC = ("Ada Fenn climbed the iron stairs with the oil can knocking at her knee. At the top she trimmed "
+            "the wick and watched the storm come in over the skerries.")
+
+
+class ScriptedFakeBackend:
+    """A fake backend that writes the given passages in turn, one per call."""
+
+    description = "scripted fake model (tests)"
+    context_length = 4096
+    prompt_style = PromptStyle.COMPLETION
+
+    def __init__(self, passages: list[str]) -> None:
+        self.passages = list(passages)
+        self.calls = 0
+        self.last_stats: GenerationStats | None = None
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def stream(self, prompt: RenderedPrompt, settings: SamplingSettings,
+               cancel: threading.Event | None = None) -> Iterator[str]:
+        text = self.passages[min(self.calls, len(self.passages) - 1)]
+        self.calls += 1
+        self.last_stats = GenerationStats(generated_tokens=len(text.split()), stop_reason="stop")
+        yield " " + text
+
+
+@pytest.fixture
+def one_beat(tmp_path: Path) -> tuple[Project, int]:
+    project = Project.open(tmp_path / "light.draftsmith", lambda text: len(text.split()), create=True)
+    save_entry(project.store, BibleEntry("Ada Fenn", aliases=["Ada"], pronouns="she/her", source="writer"))
+    book = create_book(project.store, "The Skerry Light", "A keeper and a storm.", 60)
+    chapter = add_children(project.store, book.id, [PlannedNode("The Storm", "The storm comes.", target_words=30)],
+                           level="chapter")[0]
+    beat = add_children(project.store, chapter.id, [PlannedNode("Beat 1", "Ada climbs the stairs and trims the lamp.",
+                                                                target_words=30)], level="beat")[0]
+    yield project, beat.id
+    project.close()
+
+
+def test_a_passage_naming_nobody_in_the_beat_is_written_again(one_beat) -> None:
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([WANDERING, ON_TOPIC])
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
+    assert backend.calls == 2 and report.off_topic_retries == 1
+    assert drafted_passages(project, [beat_id])[beat_id] == ON_TOPIC
+
+
+def test_when_the_retry_wanders_too_the_first_passage_is_kept(one_beat) -> None:
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([WANDERING, WANDERING_AGAIN])
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
+    assert backend.calls == 2 and report.off_topic_retries == 1
+    assert drafted_passages(project, [beat_id])[beat_id] == WANDERING
+
+
+def test_a_passage_on_topic_the_first_time_is_kept_at_once(one_beat) -> None:
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([ON_TOPIC, WANDERING])
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
+    assert backend.calls == 1 and report.off_topic_retries == 0
+    assert drafted_passages(project, [beat_id])[beat_id] == ON_TOPIC
