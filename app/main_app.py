@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from app.messages import ModelLoaded, ModelLoadFailed, ModelLoadProgress, ProjectOpened, ProjectOpenFailed
+from app.screens.goal_screen import GoalScreen
 from app.screens.help_screen import HelpScreen
 from app.screens.models_screen import ModelRequested, ModelsScreen, SamplingChanged
 from app.screens.planning import PlanningScreen
@@ -202,6 +203,20 @@ class DraftsmithApp(App):
         temporary.replace(target)
         self.notify(f"Exported to {target}")
 
+    def action_session_goal(self) -> None:
+        """Ask for the session's word goal; it is kept with the project."""
+        if self.project is None or self.workspace is None:
+            self.notify("Open a project first (Ctrl+O).", severity="warning")
+            return
+
+        def set_goal(goal: int | None) -> None:
+            if goal is None or self.project is None or self.workspace is None:
+                return
+            self.project.store.set_setting("session_goal", goal)
+            self.workspace.status.session_goal = goal
+
+        self.push_screen(GoalScreen(self.workspace.status.session_goal), set_goal)
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
@@ -212,6 +227,7 @@ class DraftsmithApp(App):
         yield SystemCommand("Planning", "The outline tree", self.action_planning)
         yield SystemCommand("Export the manuscript", "Markdown, beside the project file", self.action_export)
         yield SystemCommand("Models and sampling", "Choose or import a model", self.action_models)
+        yield SystemCommand("Session word goal", "How many words this sitting aims for", self.action_session_goal)
         yield SystemCommand("Help", "Every key", self.action_help)
         yield SystemCommand("Light or dark", "Switch between light and dark themes", self.action_toggle_theme)
         if isinstance(screen, WorkspaceScreen):

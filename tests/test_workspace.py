@@ -166,3 +166,30 @@ async def test_a_new_project_and_a_novel_imported_from_the_open_screen(isolated_
         assert len(chapters) == sum(1 for row in table if row.startswith("chapter"))
         assert "Admiral Benbow" in app.workspace.editor.text  # the first chapter is open
         assert app.workspace.project.bible()  # the bible was extracted at import
+
+
+async def test_the_session_word_goal_is_set_from_the_palette_and_kept(sample_project: Path) -> None:
+    from app.screens.goal_screen import GoalScreen
+
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        assert workspace.status.session_goal == 1000
+        app.action_session_goal()
+        await wait_until(pilot, lambda: isinstance(app.screen, GoalScreen))
+        await pilot.pause()
+        goal_input = app.screen.query_one("#goal-input")
+        assert goal_input.value == "1000"
+        goal_input.value = ""
+        await pilot.press("1", "2", "o", "x")  # only digits (and separators) can be typed
+        assert goal_input.value == "12"
+        goal_input.value = "250000"
+        await pilot.press("enter")
+        assert isinstance(app.screen, GoalScreen) and "100,000" in str(app.screen.query_one("#goal-error").render())
+        goal_input.value = "2,500"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, GoalScreen))
+        assert workspace.status.session_goal == 2500
+        assert "2,500" in str(workspace.status.render())
+    with ProjectStore(sample_project) as store:
+        assert store.get_setting("session_goal") == 2500
