@@ -193,3 +193,36 @@ async def test_the_session_word_goal_is_set_from_the_palette_and_kept(sample_pro
         assert "2,500" in str(workspace.status.render())
     with ProjectStore(sample_project) as store:
         assert store.get_setting("session_goal") == 2500
+
+
+async def test_the_models_screen_offers_models_found_on_disk(sample_project: Path, default_model_path: Path,
+                                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.screens.models_screen import ModelsScreen
+    from engine.models.gguf_info import read_gguf_info
+    from tests.adapter_factory import write_lora
+
+    shelf = tmp_path / "shelf"
+    (shelf / "voices").mkdir(parents=True)
+    (shelf / "voices" / "my-voice.gguf").symlink_to(default_model_path)
+    (shelf / "broken.gguf").write_text("not a model")
+    write_lora(shelf / "style-adapter.gguf", read_gguf_info(default_model_path))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DRAFTSMITH_MODEL_PATH", str(shelf))
+    loads = []
+
+    def loader(progress, name=None, n_ctx=None):
+        loads.append(name)
+        return FakeBackend()
+
+    app = DraftsmithApp(loader, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelsScreen) and app.screen.found)
+        screen = app.screen
+        assert [path.name for path in screen.found.values()] == ["my-voice.gguf"]  # not the adapter, nor the broken file
+        options = screen.query_one("#model-list")
+        options.highlighted = options.option_count - 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(loads) == 2)
+        assert loads[1] == str(shelf / "voices" / "my-voice.gguf")

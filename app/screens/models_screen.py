@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -17,7 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from engine.errors import DraftsmithError
+from engine.errors import DraftsmithError, ModelFileError
+from engine.models.discovery import discover_gguf_files
 from engine.models.registry import ModelRegistry
 from engine.models.validation import inspect_model_file
 from engine.styles import StyleRegistry
@@ -43,6 +44,33 @@ class ModelsScreen(ModalScreen[None]):
     def __init__(self, temperature: float, max_tokens: int, n_ctx: int | None) -> None:
         super().__init__()
         self.temperature, self.max_tokens, self.n_ctx = temperature, max_tokens, n_ctx
+        self.found: dict[str, Path] = {}
+        """Models found on disk (LM Studio, the Hugging Face cache, ~/models), by option id."""
+
+    def on_mount(self) -> None:
+        self._find_models()
+
+    @work(thread=True, exclusive=True, group="find-models")
+    def _find_models(self) -> None:
+        """Look for GGUF models on disk off the UI thread; a big cache takes a moment to walk."""
+        known = {model.path.resolve() for model in ModelRegistry().registered()}
+        found: list[Path] = []
+        for path in discover_gguf_files():
+            if path.resolve() in known:
+                continue
+            try:
+                if not inspect_model_file(path).is_adapter:
+                    found.append(path)
+            except ModelFileError:
+                continue  # `draftsmith models` lists broken files with the reason
+        self.app.call_from_thread(self._show_found, found)
+
+    def _show_found(self, found: list[Path]) -> None:
+        options = self.query_one("#model-list", OptionList)
+        for path in found:
+            option_id = f"found-{len(self.found)}"
+            self.found[option_id] = path
+            options.add_option(Option(f"{path.stem}  [dim](found in {path.parent})[/dim]", id=option_id))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="models"):
@@ -58,7 +86,9 @@ class ModelsScreen(ModalScreen[None]):
 
     @on(OptionList.OptionSelected, "#model-list")
     def _choose(self, event: OptionList.OptionSelected) -> None:
-        self.app.post_message(ModelRequested(str(event.option.id), self._n_ctx()))
+        option_id = str(event.option.id)
+        name = str(self.found[option_id]) if option_id in self.found else option_id
+        self.app.post_message(ModelRequested(name, self._n_ctx()))
         self.dismiss()
 
     @on(Input.Submitted, "#model-path")
