@@ -63,9 +63,11 @@ def repeated_ngram_count(text: str, n: int = 4) -> int:
 
 
 def loops(text: str, min_words: int = 6) -> list[str]:
-    """Sentences of ``min_words`` or more that occur more than once: the model going round in circles."""
-    seen = Counter(" ".join(s.lower().split()) for s in sentences(text) if len(s.split()) >= min_words)
-    return [sentence for sentence, count in seen.items() if count > 1]
+    """The model going round in circles: sentences of ``min_words`` or more that occur more
+    than once, and shorter ones (three words or more) that occur three times or more."""
+    seen = Counter(" ".join(s.lower().split()) for s in sentences(text) if len(s.split()) >= 3)
+    return [sentence for sentence, count in seen.items()
+            if count > 1 and (len(sentence.split()) >= min_words or count >= 3)]
 
 
 def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:

@@ -67,3 +67,9 @@ def test_a_pronoun_beside_another_person_of_that_sex_is_not_a_flip() -> None:
     assert pronoun_flips('"We are here," said the old man to Mara. He sat down.', NAMES, expected) == {}
     assert pronoun_flips("Mara Quell came into his room. He looked up at her.", NAMES, expected) == {}
     assert pronoun_flips("Mara Quell took her coat. He went out.", NAMES, expected) == {"Mara Quell": 1}
+
+
+def test_a_short_line_said_over_and_over_is_a_loop() -> None:
+    text = '"I wish you were here." Ada looked away. "I wish you were here." Tom left. "I wish you were here."'
+    assert loops(text) == ['"i wish you were here."']
+    assert loops('"I wish you were here." Ada looked away. "I wish you were here."') == []  # twice is a refrain

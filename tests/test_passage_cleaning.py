@@ -35,3 +35,15 @@ def test_near_repeats_with_small_variations_are_dropped() -> None:
     raw = ("She looked up at him again and smiled even more this evening. Tom put the kettle on the stove. "
            "She looked up at him again and smiled even more.")
     assert clean_passage(raw, NOTE, earlier) == "Tom put the kettle on the stove."
+
+
+def test_a_short_line_may_recur_once_but_not_over_and_over() -> None:
+    chapter = '"I wish you were here." Ada turned away from the window.'
+    raw = ('"I wish you were here." Tom said nothing. "I wish you were here." "Yes." "Yes." "Yes."\n\n'
+           '"I wish you were here."')
+    cleaned = clean_passage(raw, NOTE, earlier=chapter, chapter=chapter)
+    assert cleaned == '"I wish you were here." Tom said nothing. "Yes." "Yes." "Yes."'  # one-word lines are free
+    # What the model was only shown (the prompt) is not counted: there the line may still come twice.
+    thrice = '"I wish you were here." "I wish you were here." "I wish you were here."'
+    assert clean_passage(thrice, NOTE, earlier=chapter) == '"I wish you were here." "I wish you were here."'
+

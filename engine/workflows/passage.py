@@ -93,7 +93,7 @@ def write_passage(
         if cancel.is_set():
             return ""
         # Sentences the chapter or the prompt (summaries, cast, recent text) already hold are copies.
-        cleaned = clean_passage(piece, note, "\n\n".join((document.text, context.text, passage)))
+        cleaned = clean_passage(piece, note, earlier=context.text, chapter=f"{document.text}\n\n{passage}")
         if not cleaned:
             break
         new_paragraph = piece.lstrip(" ").startswith("\n")

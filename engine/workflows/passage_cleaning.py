@@ -4,12 +4,15 @@ Small models echo the outline note they were given, write bracketed notes of the
 own, and go round in circles, repeating a sentence they already wrote. None of that
 belongs in the writer's manuscript: echoed paragraphs are dropped, and so are
 sentences the chapter already holds, word for word or nearly (most of their
-four-word runs already written), keeping the new ones around them.
+four-word runs already written), keeping the new ones around them. Short lines may
+recur, as refrains and dialogue do, but not over and over: the third "I wish you
+were here." in a chapter is a loop.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from memory.extractive import sentences
 
@@ -23,13 +26,22 @@ LOOP_WORDS = 6
 """Sentences this long or longer that recur are a loop, not a refrain."""
 REUSED_SHARE = 0.6
 """A sentence most of whose four-word runs were already written is a loop with small variations."""
+SHORT_LINE_WORDS = 3
+SHORT_LINE_LIMIT = 2
+"""A short sentence (three to five words) may appear this many times in a chapter, no more."""
 
 
-def clean_passage(text: str, note: str = "", earlier: str = "") -> str:
-    """Prose only: no notes or echoes of them, no repeated sentences, single blank lines."""
+def clean_passage(text: str, note: str = "", earlier: str = "", chapter: str = "") -> str:
+    """Prose only: no notes or echoes of them, no repeated sentences, single blank lines.
+
+    ``earlier`` is what the model was shown (any copy from it is dropped); ``chapter``
+    is the chapter's text so far, where short lines are counted.
+    """
     note_words = set(_WORD.findall(note.lower()))
     seen = _Seen()
     for sentence in sentences(earlier):
+        seen.add(_key(sentence), counted=False)
+    for sentence in sentences(chapter):
         seen.add(_key(sentence))
     kept: list[str] = []
     for paragraph in re.split(r"\n\s*\n", _NOTE.sub("", text)):
@@ -55,14 +67,17 @@ class _Seen:
     def __init__(self) -> None:
         self.sentences: set[str] = set()
         self.grams: set[tuple[str, ...]] = set()
+        self.short_lines: Counter[str] = Counter()
 
-    def add(self, key: str) -> None:
+    def add(self, key: str, counted: bool = True) -> None:
         self.sentences.add(key)
         self.grams.update(_grams(key))
+        if counted and SHORT_LINE_WORDS <= len(key.split()) < LOOP_WORDS:
+            self.short_lines[key] += 1
 
     def repeats(self, key: str) -> bool:
         if len(key.split()) < LOOP_WORDS:
-            return False
+            return self.short_lines[key] >= SHORT_LINE_LIMIT
         if key in self.sentences:
             return True
         grams = _grams(key)
