@@ -64,25 +64,14 @@ def one_beat(tmp_path: Path) -> tuple[Project, int]:
     project.close()
 
 
-def test_a_passage_naming_nobody_in_the_beat_is_written_again(one_beat) -> None:
+@pytest.mark.parametrize(("written", "calls", "retries", "kept"), [
+    ([WANDERING, ON_TOPIC], 2, 1, ON_TOPIC),  # the retry names Ada: it is kept
+    ([WANDERING, WANDERING_AGAIN], 2, 1, WANDERING),  # the retry wanders too: the first is kept
+    ([ON_TOPIC, WANDERING], 1, 0, ON_TOPIC),  # on topic the first time: no retry
+])
+def test_a_passage_naming_nobody_in_the_beat_is_written_once_more(one_beat, written, calls, retries, kept) -> None:
     project, beat_id = one_beat
-    backend = ScriptedFakeBackend([WANDERING, ON_TOPIC])
+    backend = ScriptedFakeBackend(written)
     report = draft(backend, project, settings=SamplingSettings(seed=1))
-    assert backend.calls == 2 and report.off_topic_retries == 1
-    assert drafted_passages(project, [beat_id])[beat_id] == ON_TOPIC
-
-
-def test_when_the_retry_wanders_too_the_first_passage_is_kept(one_beat) -> None:
-    project, beat_id = one_beat
-    backend = ScriptedFakeBackend([WANDERING, WANDERING_AGAIN])
-    report = draft(backend, project, settings=SamplingSettings(seed=1))
-    assert backend.calls == 2 and report.off_topic_retries == 1
-    assert drafted_passages(project, [beat_id])[beat_id] == WANDERING
-
-
-def test_a_passage_on_topic_the_first_time_is_kept_at_once(one_beat) -> None:
-    project, beat_id = one_beat
-    backend = ScriptedFakeBackend([ON_TOPIC, WANDERING])
-    report = draft(backend, project, settings=SamplingSettings(seed=1))
-    assert backend.calls == 1 and report.off_topic_retries == 0
-    assert drafted_passages(project, [beat_id])[beat_id] == ON_TOPIC
+    assert backend.calls == calls and report.off_topic_retries == retries
+    assert drafted_passages(project, [beat_id])[beat_id] == kept

@@ -14,6 +14,14 @@ pytestmark = pytest.mark.model
 REPO = Path(__file__).resolve().parents[1]
 
 
+def run_python(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter from the repository; it must exit 0."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                            env=os.environ.copy(), timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def test_loading_and_generating_print_nothing_to_the_terminal(default_model_path: Path) -> None:
     code = (
         "import sys\n"
@@ -26,9 +34,7 @@ def test_loading_and_generating_print_nothing_to_the_terminal(default_model_path
         "backend.close()\n"
         "print('OK')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                            env=os.environ.copy(), timeout=120)
-    assert result.returncode == 0, result.stderr
+    result = run_python(code)
     assert result.stdout == "OK\n"
     assert result.stderr == ""
 
@@ -95,7 +101,4 @@ def test_loading_a_model_and_a_tokenizer_together_keeps_stdout(default_model_pat
         "for item in loaded: item.close()\n"
         "print('OK')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                            env=os.environ.copy(), timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "OK\n"
+    assert run_python(code).stdout == "OK\n"

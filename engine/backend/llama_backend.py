@@ -60,7 +60,7 @@ class LlamaBackend:
         if self._chat_formatter is None:
             self._prompt_style = PromptStyle.COMPLETION
         self._adapters = AdapterSet(self._llm, self.info)
-        self._markup_stops = markup_token_texts(self._llm)
+        self._markup_stops: tuple[str, ...] | None = None
 
     def _load(self, info: GGUFInfo) -> llama_cpp.Llama:
         route_llama_logs_to_logging()
@@ -198,8 +198,15 @@ class LlamaBackend:
                 stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason
 
     def _prose_stops(self, settings: SamplingSettings) -> tuple[str, ...]:
-        """Markup tokens end free prose; a grammar already keeps structured output to its form."""
-        return () if settings.json_schema is not None else self._markup_stops
+        """Markup tokens end free prose; a grammar already keeps structured output to its form.
+
+        Found on the first free generation, not at load: scoring and planning never need them.
+        """
+        if settings.json_schema is not None:
+            return ()
+        if self._markup_stops is None:
+            self._markup_stops = markup_token_texts(self._llm)
+        return self._markup_stops
 
     def _grammar(self, json_schema: str | None) -> LlamaGrammar | None:
         """The grammar for a schema, converted once: conversion walks the whole schema."""

@@ -10,7 +10,6 @@ starts at the first beat not yet drafted.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.planning import expand_node
 from memory.assembler import ContextShares
-from memory.bible import entries_mentioned, extract_bible
+from memory.bible import BibleEntry, entries_mentioned, extract_bible
 from memory.drafts import append_passage, chapter_document
 from memory.extractive import shorten
 from memory.outline import Outline, OutlineNode
@@ -171,13 +170,13 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
                 report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None) -> str:
     """One beat's passage, written again (another seed) when it comes out empty or about nobody it names."""
     people = beat_people(project, leaf)
+    note, heading = outline_note(outline, chapter, leaf), chapter_heading(outline, chapter)
     empty_tries, off_topic_tries, first_off_topic = 0, 0, ""
     for attempt in range(PASSAGE_ATTEMPTS + OFF_TOPIC_RETRIES):
         attempt_settings = settings if attempt == 0 or settings.seed is None else \
             replace(settings, seed=settings.seed + 1000 * attempt)
-        passage = write_passage(backend, project, document, outline_note(outline, chapter, leaf), words,
-                                attempt_settings, cancel, on_text, heading=chapter_heading(outline, chapter),
-                                shares=shares)
+        passage = write_passage(backend, project, document, note, words, attempt_settings, cancel, on_text,
+                                heading=heading, shares=shares)
         stats = backend.last_stats
         if stats is not None:
             report.generated_tokens += stats.generated_tokens
@@ -197,15 +196,15 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
     return first_off_topic
 
 
-def beat_people(project: Project, node: OutlineNode) -> list[list[str]]:
-    """The names (with aliases) of the bible's characters the beat's plan mentions."""
+def beat_people(project: Project, node: OutlineNode) -> list[BibleEntry]:
+    """The bible's characters the beat's plan mentions."""
     plan = " ".join([node.title, node.synopsis, *node.characters])
-    return [entry.all_names() for entry, _ in entries_mentioned(project.bible(), plan) if entry.kind == "character"]
+    return [entry for entry, _ in entries_mentioned(project.bible(), plan) if entry.kind == "character"]
 
 
-def names_any(passage: str, people: list[list[str]]) -> bool:
-    """Whether the passage names at least one of ``people`` (true when the beat names nobody)."""
-    return not people or any(re.search(rf"\b{re.escape(name)}\b", passage) for names in people for name in names)
+def names_any(passage: str, people: list[BibleEntry]) -> bool:
+    """Whether the passage names at least one of ``people``, by any of their names (true when there are none)."""
+    return not people or bool(entries_mentioned(people, passage))
 
 
 def _mark_chapter_drafted(project: Project, chapter: OutlineNode) -> None:
