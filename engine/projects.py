@@ -35,4 +35,4 @@ def open_project(name_or_path: str, model: str | None = None, create: bool = Fal
     tokenizer = Tokenizer(resolve_model_path(chosen, progress=progress))
     if store.get_setting(MODEL_SETTING) is None:
         store.set_setting(MODEL_SETTING, chosen)
-    return Project(store, tokenizer.count_tokens), tokenizer
+    return Project(store, tokenizer.count_tokens, tokenizer.joins_add_up), tokenizer

@@ -6,6 +6,10 @@ next paragraph would overflow it. Because the decision depends on the paragraph
 itself, not on how much text came before, an edit changes the chunks around it and
 the boundaries fall back into step within a chunk or two: summaries of the rest of
 the chapter stay valid. Paragraphs longer than a chunk are split at sentences.
+
+A chunk's token count is exact: the sum of its paragraphs' counts plus one token
+a break, and a fresh count of the chunk where a split paragraph's sentences were
+counted apart (a sentence counted alone costs a token or two more than in place).
 """
 
 from __future__ import annotations
@@ -46,28 +50,33 @@ def chunk_document(text: str, count_tokens: TokenCounter, target_tokens: int = D
     start: int | None = None
     end = 0
     size = 0
-    for index, (piece_start, piece_end, tokens) in enumerate(pieces):
+    estimated = False
+    for index, (piece_start, piece_end, tokens, whole) in enumerate(pieces):
         if start is None:
-            start, size = piece_start, 0
+            start, size, estimated = piece_start, 0, False
         size += tokens + (1 if piece_start > end and size else 0)  # the paragraph break is a token
+        estimated = estimated or not whole
         end = piece_end
         next_tokens = pieces[index + 1][2] if index + 1 < len(pieces) else 0
         chosen = int(content_hash(text[piece_start:piece_end])[:8], 16) % 3 == 0
         if index + 1 == len(pieces) or (size >= minimum and chosen) or size + next_tokens > maximum:
             chunk_text = text[start:end]
-            chunks.append(Chunk(len(chunks), start, end, chunk_text, size, content_hash(chunk_text)))
+            exact = count_tokens(chunk_text) if estimated else size
+            chunks.append(Chunk(len(chunks), start, end, chunk_text, exact, content_hash(chunk_text)))
             start = None
     return chunks
 
 
 def _pieces(text: str, count_tokens: TokenCounter, target_tokens: int):
-    """Paragraphs as (start, end, tokens), long ones split at sentence ends."""
+    """Paragraphs as (start, end, tokens, whole), long ones split at sentence ends
+    (``whole`` False: their counts are sentence counts summed, an estimate)."""
     for start, end in paragraph_spans(text):
         tokens = count_tokens(text[start:end])
         if tokens <= target_tokens:
-            yield start, end, tokens
+            yield start, end, tokens, True
             continue
-        yield from _split_long_paragraph(text, start, end, count_tokens, target_tokens)
+        for piece in _split_long_paragraph(text, start, end, count_tokens, target_tokens):
+            yield (*piece, False)
 
 
 def _split_long_paragraph(text: str, start: int, end: int, count_tokens: TokenCounter, target_tokens: int):

@@ -7,6 +7,7 @@ not a pass over the whole book.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from memory.bible import BibleEntry, load_bible
@@ -17,11 +18,18 @@ from memory.token_counting import TokenCounter
 
 
 class Project:
-    """A project store plus the model's token counter and cached derived data."""
+    """A project store plus the model's token counter and cached derived data.
 
-    def __init__(self, store: ProjectStore, count_tokens: TokenCounter) -> None:
+    ``joins_add_up`` says whether, in the model's vocabulary, text joined at a blank
+    line counts exactly as its parts plus one token (see ``Tokenizer.joins_add_up``);
+    when it does not, or cannot say yet, every prompt is counted whole.
+    """
+
+    def __init__(self, store: ProjectStore, count_tokens: TokenCounter,
+                 joins_add_up: Callable[[], bool] = lambda: False) -> None:
         self.store = store
         self.count_tokens = _ShortTextCache(count_tokens)
+        self.joins_add_up = joins_add_up
         self._pyramid: Pyramid | None = None
         self._documents: list[Document] | None = None
         self._version = -1
@@ -29,8 +37,9 @@ class Project:
         self._bible_marker: int | None = None
 
     @classmethod
-    def open(cls, path: Path | str, count_tokens: TokenCounter, create: bool = False) -> Project:
-        return cls(ProjectStore(path, create=create), count_tokens)
+    def open(cls, path: Path | str, count_tokens: TokenCounter, create: bool = False,
+             joins_add_up: Callable[[], bool] = lambda: False) -> Project:
+        return cls(ProjectStore(path, create=create), count_tokens, joins_add_up)
 
     def close(self) -> None:
         self.store.close()

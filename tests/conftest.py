@@ -66,6 +66,7 @@ def tokenizer(default_model_path: Path):
     from engine.tokenizer import Tokenizer
 
     loaded = Tokenizer(default_model_path)
+    loaded.joins_add_up(wait=True)  # every test sees the same counting path
     yield loaded
     loaded.close()
 
@@ -76,7 +77,7 @@ def _imported(tmp_path_factory: pytest.TempPathFactory, corpus: Path, tokenizer,
     from memory.project import Project
 
     project = Project.open(tmp_path_factory.mktemp(name) / f"{name}.draftsmith", tokenizer.count_tokens,
-                           create=True)
+                           create=True, joins_add_up=tokenizer.joins_add_up)
     import_manuscript(project.store, corpus / f"{name}.txt", tokenizer.count_tokens)
     project.ensure_summaries()
     extract_bible(project.store)

@@ -128,3 +128,21 @@ def test_a_book_not_yet_begun_gets_its_cast_with_the_beat(tmp_path, tokenizer) -
     assert "(she/her)" in facts and "(he/him)" in facts
     assert context.total_tokens <= 512
     project.close()
+
+
+def test_where_joins_add_up_the_prompt_is_not_counted_twice(pride_project: Project, tokenizer) -> None:
+    counted: list[str] = []
+
+    def spy(text: str) -> int:
+        counted.append(text)
+        return tokenizer.count_tokens(text)
+
+    trusting = Project(pride_project.store, spy, tokenizer.joins_add_up)
+    counting = Project(pride_project.store, tokenizer.count_tokens)
+    for chapter, paragraph in ((3, 1), (20, 4), (45, 2), (61, 1)):
+        cursor = cursor_at(pride_project, chapter, paragraph)
+        fast = assemble(trusting, 1024, cursor)
+        checked = assemble(counting, 1024, cursor)
+        assert fast.text == checked.text
+        assert fast.total_tokens == checked.total_tokens == tokenizer.count_tokens(fast.text)
+        assert fast.text not in counted
