@@ -25,6 +25,9 @@ _CANDIDATE = re.compile(
 )
 _HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_SPEECH_TAG = re.compile(r"\b(?:said|cried|replied|answered|continued|added|returned|exclaimed|asked|observed)"
+                         r"\s+(?:he|she)\b", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(r"\b(at|in|to|from|near|towards)\s+$")
 MIN_MENTIONS = 3
 
@@ -127,37 +130,57 @@ def _find_entries(text: str, min_mentions: int) -> list[BibleEntry]:
         entry = BibleEntry(name=name, mentions=n, aliases=[t for t, _ in titled[name].most_common(2)])
         entry.kind = "place" if place_votes[name] > n / 2 and not titled[name] else "character"
         merged[name] = entry
-    pronouns = _pronouns(text, merged)
+    nearby, following = _pronoun_votes(text, merged)
     for entry in merged.values():
-        entry.pronouns = pronouns.get(entry.name, "")
-        if entry.pronouns and entry.kind == "place":
+        broad, close = _decided(nearby[entry.name]), _decided(following[entry.name])
+        if entry.kind == "place":
+            continue  # "He rode to London": a pronoun near a place is someone else's
+        if close or broad:
+            if close and broad and close != broad:
+                continue  # the two readings disagree: leave it to the writer
+            entry.pronouns = close or broad
             entry.kind = "character"
     return sorted(merged.values(), key=lambda e: -e.mentions)
 
 
-def _pronouns(text: str, entries: dict[str, BibleEntry]) -> dict[str, str]:
-    """He or she, by the pronouns in sentences that name one character and the sentence after."""
+def _pronoun_votes(text: str, entries: dict[str, BibleEntry]) -> tuple[defaultdict[str, Counter[str]], ...]:
+    """Two tallies of he and she over the sentences that name one entry and no other.
+
+    ``nearby`` counts every pronoun in the sentence and the next, which finds the
+    minor characters of a book told in the first person; ``following`` counts only
+    the first pronoun after the name and a next sentence opening with He or She,
+    which finds a heroine whose sentences are full of the men she talks about.
+    """
+    nearby: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    following: defaultdict[str, Counter[str]] = defaultdict(Counter)
     lookup = {alias: e.name for e in entries.values() for alias in e.all_names()}
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lookup), key=len, reverse=True)) + r")\b") \
-        if lookup else None
-    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    if pattern is None:
-        return {}
-    all_sentences = sentences(text)
+    if not lookup:
+        return nearby, following
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lookup), key=len, reverse=True)) + r")\b")
+    # '"Lizzy," said he': a speech tag's pronoun is the speaker, not the one spoken to.
+    all_sentences = [_SPEECH_TAG.sub("", sentence) for sentence in sentences(text)]
     for index, sentence in enumerate(all_sentences):
-        named = {lookup[m] for m in pattern.findall(sentence)}
+        found = list(pattern.finditer(sentence))
+        named = {lookup[m.group()] for m in found}
         if len(named) != 1:
             continue
-        window = sentence + " " + (all_sentences[index + 1] if index + 1 < len(all_sentences) else "")
         name = next(iter(named))
-        votes[name]["he/him"] += len(_HE.findall(window))
-        votes[name]["she/her"] += len(_SHE.findall(window))
-    result = {}
-    for name, tally in votes.items():
-        (best, top), (_, second) = (tally.most_common(2) + [("", 0)])[:2]
-        if top >= 3 and top >= 2 * second:
-            result[name] = best
-    return result
+        after = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
+        window = sentence + " " + after
+        nearby[name]["he/him"] += len(_HE.findall(window))
+        nearby[name]["she/her"] += len(_SHE.findall(window))
+        first = _PRONOUN.search(sentence, found[-1].end())
+        if first:
+            following[name]["he/him" if _HE.fullmatch(first.group()) else "she/her"] += 1
+        if after.startswith(("He ", "She ")):
+            following[name]["he/him" if after.startswith("He ") else "she/her"] += 1
+    return nearby, following
+
+
+def _decided(tally: Counter[str]) -> str:
+    """The pronoun with at least three votes and twice the other's, or nothing."""
+    (best, top), (_, second) = (tally.most_common(2) + [("", 0), ("", 0)])[:2]
+    return best if top >= 3 and top >= 2 * second else ""
 
 
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'\-]*\.?")

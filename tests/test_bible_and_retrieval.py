@@ -25,6 +25,16 @@ def test_main_characters_are_found_with_aliases(pride_project: Project) -> None:
     assert entries["Longbourn"].kind == "place"
 
 
+def test_a_heroine_among_men_and_places_near_pronouns(pride_project: Project) -> None:
+    """Elizabeth's sentences are full of the men she talks about, and "he rode to London"
+    puts a pronoun beside a place: neither may decide a pronoun wrongly."""
+    entries = {entry.name: entry for entry in load_bible(pride_project.store)}
+    assert entries["Elizabeth"].pronouns == "she/her"
+    assert entries["Wickham"].pronouns == "he/him"
+    for place in ("London", "Netherfield", "Meryton", "Hertfordshire"):
+        assert (entries[place].kind, entries[place].pronouns) == ("place", "")
+
+
 def test_pronouns_of_a_first_person_narrators_friends(treasure_project: Project) -> None:
     entries = {entry.name: entry for entry in load_bible(treasure_project.store)}
     assert entries["Silver"].pronouns == "he/him"
