@@ -139,6 +139,7 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
                                                    flush=True))
         result = measure(project, report.tokens_per_second)
         result["off_topic_retries"] = report.off_topic_retries
+        result["pronoun_retries"] = report.pronoun_retries
         result["seconds"] = time.perf_counter() - started
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
@@ -153,6 +154,7 @@ ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of 
         ("name_drift", "names introduced and never reused"), ("repeated_4grams", "repeated 4-grams"),
         ("beat_coverage", "beat coverage (share of beats)"), ("tokens_per_second", "tokens/s"),
         ("off_topic_retries", "passages written again, naming nobody in their beat (total)"),
+        ("pronoun_retries", "passages written again, a pronoun against the bible (total)"),
         ("seconds", "seconds (total)"))
 
 

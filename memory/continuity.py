@@ -117,6 +117,14 @@ def pronoun_flips(text: str, names: dict[str, str], expected: dict[str, str] | N
     return flips
 
 
+def bible_pronoun_flips(text: str, bible: list[BibleEntry]) -> int:
+    """How often ``text`` calls a character the bible gives a pronoun by the other one."""
+    characters = [e for e in bible if e.kind == "character" and e.pronouns in PRONOUN_SETS]
+    names = {alias: e.name for e in characters for alias in e.all_names()}
+    expected = {e.name: PRONOUN_SETS[e.pronouns] for e in characters}
+    return sum(pronoun_flips(text, names, expected).values())
+
+
 def single_mentions(text: str, known: set[str]) -> list[str]:
     """Capitalised mid-sentence names used once only, not in the bible or the outline."""
     counts = Counter(m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(text)

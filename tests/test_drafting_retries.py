@@ -1,4 +1,5 @@
-"""A passage about nobody its beat names is written once more (a scripted fake backend).
+"""A passage about nobody its beat names, or with a pronoun against the bible, is written once more
+(a scripted fake backend).
 
 The real model's drafting is tested in test_planning_and_drafting.py; here a fake
 backend, named as one, writes chosen passages so the retry rule can be checked exactly.
@@ -24,6 +25,10 @@ WANDERING = ("The lighthouse was built in 1826 by an immigrant from Bremen. It s
              "forty feet above the tide. Visitors may climb it on weekdays between April and October.")
 WANDERING_AGAIN = ("Lighthouses of that age were lit with whale oil. Their keepers were paid by the harbour "
                    "board, and most of them kept a garden behind the tower for vegetables.")
+FLIPPED = ("Ada Fenn climbed the iron stairs with the oil can, and at the top he trimmed the wick. "
+           "He watched the storm come in over the skerries.")
+FLIPPED_AGAIN = ("Ada Fenn reached the lamp room long after midnight, where he lit the wick with a taper. "
+                 "He sat by the cold glass all night and counted the waves.")
 ON_TOPIC = ("Ada Fenn climbed the iron stairs with the oil can knocking at her knee. At the top she trimmed "
             "the wick and watched the storm come in over the skerries.")
 
@@ -64,14 +69,18 @@ def one_beat(tmp_path: Path) -> tuple[Project, int]:
     project.close()
 
 
-@pytest.mark.parametrize(("written", "calls", "retries", "kept"), [
-    ([WANDERING, ON_TOPIC], 2, 1, ON_TOPIC),  # the retry names Ada: it is kept
-    ([WANDERING, WANDERING_AGAIN], 2, 1, WANDERING),  # the retry wanders too: the first is kept
-    ([ON_TOPIC, WANDERING], 1, 0, ON_TOPIC),  # on topic the first time: no retry
+@pytest.mark.parametrize(("written", "calls", "off_topic", "flipped", "kept"), [
+    ([WANDERING, ON_TOPIC], 2, 1, 0, ON_TOPIC),  # the retry names Ada: it is kept
+    ([WANDERING, WANDERING_AGAIN], 2, 1, 0, WANDERING),  # the retry wanders too: the first is kept
+    ([ON_TOPIC, WANDERING], 1, 0, 0, ON_TOPIC),  # on topic the first time: no retry
+    ([FLIPPED, ON_TOPIC], 2, 0, 1, ON_TOPIC),  # Ada called "he": written again
+    ([FLIPPED, FLIPPED_AGAIN], 2, 0, 1, FLIPPED),  # no better the second time: the first is kept
+    ([WANDERING, FLIPPED], 2, 1, 0, FLIPPED),  # about Ada, if with a slip, beats about nobody
 ])
-def test_a_passage_naming_nobody_in_the_beat_is_written_once_more(one_beat, written, calls, retries, kept) -> None:
+def test_a_flawed_passage_is_written_once_more(one_beat, written, calls, off_topic, flipped, kept) -> None:
     project, beat_id = one_beat
     backend = ScriptedFakeBackend(written)
     report = draft(backend, project, settings=SamplingSettings(seed=1))
-    assert backend.calls == calls and report.off_topic_retries == retries
+    assert backend.calls == calls
+    assert (report.off_topic_retries, report.pronoun_retries) == (off_topic, flipped)
     assert drafted_passages(project, [beat_id])[beat_id] == kept

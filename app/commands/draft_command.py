@@ -86,6 +86,8 @@ def run_draft(args: argparse.Namespace) -> int:
         print(f"{report.passages} passages at {report.tokens_per_second:.1f} tokens/s in {report.seconds:.0f} s")
         if report.off_topic_retries:
             print(f"{report.off_topic_retries} written again because they named none of their beat's characters")
+        if report.pronoun_retries:
+            print(f"{report.pronoun_retries} written again because they gave a character the wrong pronoun")
     if report.stopped:
         print("Stopped. Every finished beat is saved; run the same command to resume.", file=sys.stderr)
         return 130

@@ -22,6 +22,7 @@ from engine.workflows.passage import chapter_heading, outline_note, write_passag
 from engine.workflows.planning import expand_node
 from memory.assembler import ContextShares
 from memory.bible import BibleEntry, entries_mentioned, extract_bible
+from memory.continuity import bible_pronoun_flips
 from memory.drafts import append_passage, chapter_document
 from memory.extractive import shorten
 from memory.outline import Outline, OutlineNode
@@ -30,9 +31,10 @@ from memory.project import Project
 from memory.store import Document
 
 PASSAGE_ATTEMPTS = 3
-OFF_TOPIC_RETRIES = 1
-"""A passage naming none of its beat's characters is written once more; the first is kept if
-the second fares no better (a scene may rightly go on with "she" alone)."""
+REWRITES = 1
+"""A passage naming none of its beat's characters, or calling one of them by the pronoun the
+bible does not give them, is written once more; the better of the two is kept, the first if
+neither is better (a scene may rightly go on with "she" alone)."""
 BEAT_WORDS = 300
 """A chapter with no beats gets about one beat per this many words of its target."""
 
@@ -74,6 +76,8 @@ class DraftReport:
     stopped: bool = False
     off_topic_retries: int = 0
     """Passages written again because they named none of their beat's characters."""
+    pronoun_retries: int = 0
+    """Passages written again because they gave a character the wrong pronoun."""
 
     @property
     def tokens_per_second(self) -> float:
@@ -82,7 +86,8 @@ class DraftReport:
     def as_dict(self) -> dict[str, object]:
         return {"chapters": [c.as_dict() for c in self.chapters], "passages": self.passages,
                 "tokens_per_second": round(self.tokens_per_second, 1), "seconds": round(self.seconds, 1),
-                "stopped": self.stopped, "off_topic_retries": self.off_topic_retries}
+                "stopped": self.stopped, "off_topic_retries": self.off_topic_retries,
+                "pronoun_retries": self.pronoun_retries}
 
 
 def chapters_to_draft(outline: Outline, node_id: int | None) -> list[OutlineNode]:
@@ -168,11 +173,13 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
 def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode, leaf: OutlineNode,
                 document: Document, words: int, settings: SamplingSettings, cancel: threading.Event,
                 report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None) -> str:
-    """One beat's passage, written again (another seed) when it comes out empty or about nobody it names."""
-    people = beat_people(project, leaf)
+    """One beat's passage, written again (another seed) when it comes out empty, about nobody
+    it names, or with a character's pronoun against the bible."""
+    people, bible = beat_people(project, leaf), project.bible()
     note, heading = outline_note(outline, chapter, leaf), chapter_heading(outline, chapter)
-    empty_tries, off_topic_tries, first_off_topic = 0, 0, ""
-    for attempt in range(PASSAGE_ATTEMPTS + OFF_TOPIC_RETRIES):
+    empty_tries = 0
+    flawed: list[tuple[bool, int, str]] = []  # (about nobody in the beat, pronoun flips, passage)
+    for attempt in range(PASSAGE_ATTEMPTS + REWRITES):
         attempt_settings = settings if attempt == 0 or settings.seed is None else \
             replace(settings, seed=settings.seed + 1000 * attempt)
         passage = write_passage(backend, project, document, note, words, attempt_settings, cancel, on_text,
@@ -181,19 +188,22 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
         if stats is not None:
             report.generated_tokens += stats.generated_tokens
             report.generation_seconds += stats.generation_seconds
-        if cancel.is_set() or (passage and names_any(passage, people)):
+        if cancel.is_set():
             return passage
-        if passage:  # prose, but about nobody the beat names: the model may have wandered off
-            first_off_topic = first_off_topic or passage
-            off_topic_tries += 1
-            if off_topic_tries > OFF_TOPIC_RETRIES:
-                break
-            report.off_topic_retries += 1
-        else:  # a small model sometimes writes only notes, or only what it already wrote
+        if not passage:  # a small model sometimes writes only notes, or only what it already wrote
             empty_tries += 1
             if empty_tries >= PASSAGE_ATTEMPTS:
                 break
-    return first_off_topic
+            continue
+        off_topic, flips = not names_any(passage, people), bible_pronoun_flips(passage, bible)
+        if not off_topic and not flips:
+            return passage
+        flawed.append((off_topic, flips, passage))
+        if len(flawed) > REWRITES:
+            break
+        report.off_topic_retries += off_topic
+        report.pronoun_retries += bool(flips)
+    return min(flawed, key=lambda item: item[:2])[2] if flawed else ""
 
 
 def beat_people(project: Project, node: OutlineNode) -> list[BibleEntry]:
