@@ -165,7 +165,9 @@ def assemble(
     near_text = older_text + SEPARATOR + recent_text + cursor.partial + beat
 
     entries = project.bible()
-    visible = recent_text + cursor.partial if shares.facts_absent_first else ""
+    # The recent text is cut from its first chunk, so only the chunks after it surely show their names.
+    shown = range(max(lookback_start, recent_start + 1), cursor.chunk_index)
+    visible = _chunks_text(project, shown, texts) + cursor.partial if shares.facts_absent_first else ""
     _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares.facts_aliases, visible)
     _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
     if shares.focus > 0:
