@@ -84,3 +84,13 @@ def test_a_flawed_passage_is_written_once_more(one_beat, written, calls, off_top
     assert backend.calls == calls
     assert (report.off_topic_retries, report.pronoun_retries) == (off_topic, flipped)
     assert drafted_passages(project, [beat_id])[beat_id] == kept
+
+
+def test_no_rewrites_keeps_the_first_passage_however_flawed(one_beat) -> None:
+    """The benchmark's plain sliding window drafts with no checks against the bible."""
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([FLIPPED, ON_TOPIC])
+    report = draft(backend, project, settings=SamplingSettings(seed=1), rewrites=0)
+    assert backend.calls == 1
+    assert (report.off_topic_retries, report.pronoun_retries) == (0, 0)
+    assert drafted_passages(project, [beat_id])[beat_id] == FLIPPED

@@ -110,11 +110,13 @@ def draft(
     on_progress: Callable[[DraftProgress], None] | None = None,
     on_text: Callable[[str], None] | None = None,
     shares: ContextShares | None = None,
+    rewrites: int = REWRITES,
 ) -> DraftReport:
     """Draft every planned beat under ``node_id`` (a chapter, act, or the whole book).
 
     ``shares`` tunes the memory layer's context; benchmarks set every memory share to
-    zero to draft with a plain sliding window of the same budget.
+    zero, and ``rewrites`` to zero (no checks against the bible), to draft with a plain
+    sliding window of the same budget.
     """
     cancel = cancel or threading.Event()
     settings = settings or SamplingSettings()
@@ -128,7 +130,7 @@ def draft(
                         cancel=cancel)
             outline = load_outline(project.store)
         chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
-                                        report, on_progress, on_text, shares)
+                                        report, on_progress, on_text, shares, rewrites)
         report.chapters.append(chapter_report)
         if cancel.is_set():
             report.stopped = True
@@ -140,7 +142,8 @@ def draft(
 
 def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode,
                    settings: SamplingSettings, chapter_words: int | None, cancel: threading.Event,
-                   report: DraftReport, on_progress, on_text, shares: ContextShares | None) -> ChapterReport:
+                   report: DraftReport, on_progress, on_text, shares: ContextShares | None,
+                   rewrites: int) -> ChapterReport:
     target = chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]
     leaves = outline.leaves(chapter.id)
     to_draft = [leaf for leaf in leaves if leaf.status == "planned"]
@@ -153,7 +156,7 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
             on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
                                       len(leaves), document.words, target))
         passage = _write_beat(backend, project, outline, chapter, leaf, document, words, settings, cancel,
-                              report, on_text, shares)
+                              report, on_text, shares, rewrites)
         if cancel.is_set():
             break
         if not passage:
@@ -172,14 +175,15 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
 
 def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode, leaf: OutlineNode,
                 document: Document, words: int, settings: SamplingSettings, cancel: threading.Event,
-                report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None) -> str:
+                report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None,
+                rewrites: int) -> str:
     """One beat's passage, written again (another seed) when it comes out empty, about nobody
     it names, or with a character's pronoun against the bible."""
     people, bible = beat_people(project, leaf), project.bible()
     note, heading = outline_note(outline, chapter, leaf), chapter_heading(outline, chapter)
     empty_tries = 0
     flawed: list[tuple[bool, int, str]] = []  # (about nobody in the beat, pronoun flips, passage)
-    for attempt in range(PASSAGE_ATTEMPTS + REWRITES):
+    for attempt in range(PASSAGE_ATTEMPTS + rewrites):
         attempt_settings = settings if attempt == 0 or settings.seed is None else \
             replace(settings, seed=settings.seed + 1000 * attempt)
         passage = write_passage(backend, project, document, note, words, attempt_settings, cancel, on_text,
@@ -199,7 +203,7 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
         if not off_topic and not flips:
             return passage
         flawed.append((off_topic, flips, passage))
-        if len(flawed) > REWRITES:
+        if len(flawed) > rewrites:
             break
         report.off_topic_retries += off_topic
         report.pronoun_retries += bool(flips)
