@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from memory.bible import BibleEntry, entries_mentioned, load_bible
+from memory.bible import BibleEntry, entries_mentioned, last_mentions, load_bible
 from memory.cursor import Cursor, end_of_manuscript
 from memory.extractive import shorten
 from memory.project import Project
@@ -60,7 +60,7 @@ class ContextShares:
     on the shared novels with a 1024-token budget: a short pinned opening, a cast
     line drawn from the last forty chunks and placed after the summaries (nearest
     the recent text, which changes as often), listing first the people the recent
-    text does not show, each with their other names.
+    text does not show, those named last first, each with their other names.
     """
 
     opening: float = 0.03
@@ -76,6 +76,9 @@ class ContextShares:
     """List each character's other names too (``Darcy, Mr. Darcy``)."""
     facts_absent_first: bool = True
     """List first the cast named in the lookback but not in the recent text (which shows the others)."""
+    facts_recent_first: bool = True
+    """Among the cast the recent text does not show, list first those named last (else the most named),
+    so that a long cast line cut for the budget loses the people named longest ago."""
 
 
 @dataclass(frozen=True)
@@ -165,10 +168,9 @@ def assemble(
     near_text = older_text + SEPARATOR + recent_text + cursor.partial + beat
 
     entries = project.bible()
-    # The recent text is cut from its first chunk, so only the chunks after it surely show their names.
-    shown = range(max(lookback_start, recent_start + 1), cursor.chunk_index)
-    visible = _chunks_text(project, shown, texts) + cursor.partial if shares.facts_absent_first else ""
-    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares.facts_aliases, visible)
+    visible = _surely_shown(project, cursor, recent_start, recent_target, texts) if shares.facts_absent_first else ""
+    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares.facts_aliases, visible,
+               shares.facts_recent_first)
     _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
     if shares.focus > 0:
         named = [entry.name for entry, _ in entries_mentioned(entries, near_text)[:3]]
@@ -201,6 +203,28 @@ def _recent_start(project: Project, cursor: Cursor, target: int, pin_end: int) -
     return max(pin_end, start - 1) if start > pin_end else start  # one more chunk to cut into
 
 
+def _surely_shown(project: Project, cursor: Cursor, recent_start: int, target: int, texts: dict[int, str]) -> str:
+    """The text the recent section will surely hold: back from the cursor, whole chunks
+    within ``target`` tokens, then the share of the next chunk's characters that fits.
+
+    The cast line lists first the people this text does not show; a name in the part of
+    a chunk that the recent section leaves out must count as not shown.
+    """
+    refs = project.chunks
+    room = target - (project.count_tokens(cursor.partial) if cursor.partial else 0)
+    pieces = [cursor.partial] if cursor.partial else []
+    index = cursor.chunk_index
+    while index > recent_start and room > 0:
+        index -= 1
+        text, tokens = texts[refs[index].id], refs[index].tokens
+        if tokens + SEPARATOR_TOKENS > room:
+            pieces.append(text[len(text) - int(len(text) * room / max(1, tokens)):])
+            break
+        pieces.append(text)
+        room -= tokens + SEPARATOR_TOKENS
+    return SEPARATOR.join(reversed(pieces))
+
+
 def _fetch_texts(project: Project, indices: range) -> dict[int, str]:
     """Texts of the chunks at ``indices``, by chunk id."""
     refs = project.chunks
@@ -217,13 +241,14 @@ def _chunks_text(project: Project, indices: range, texts: dict[int, str] | None 
 
 
 def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count, aliases: bool,
-               visible_text: str = "") -> None:
+               visible_text: str = "", recent_first: bool = False) -> None:
     if cap <= 0 or not entries:
         return
     near = [entry for entry, _ in entries_mentioned(entries, near_text)]
     if visible_text:  # the cast the recent text does not show comes first
         shown = {entry.name for entry, _ in entries_mentioned(entries, visible_text)}
-        near.sort(key=lambda entry: entry.name in shown)
+        last = last_mentions(entries, near_text) if recent_first else {}
+        near.sort(key=lambda entry: (entry.name in shown, -last.get(entry.name, 0)))
     near_names = {entry.name for entry in near}
     frequent = [entry for entry in entries if entry.kind == "character" and entry.name not in near_names][:8]
     chosen: list[str] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from memory.extractive import _NOT_NAMES, sentences
@@ -187,19 +188,34 @@ _CAPITALISED = re.compile(r"[A-Z][A-Za-z'\-]*\.?")
 
 
 def entries_mentioned(entries: list[BibleEntry], text: str) -> list[tuple[BibleEntry, int]]:
-    """Entries named in ``text`` with how often, most mentioned first.
+    """Entries named in ``text`` with how often, most mentioned first."""
+    hits = Counter(entry.name for entry, _ in _mentions(entries, text))
+    by_name = {entry.name: entry for entry in entries}
+    return sorted(((by_name[name], n) for name, n in hits.items()), key=lambda pair: (-pair[1], -pair[0].mentions))
+
+
+def last_mentions(entries: list[BibleEntry], text: str) -> dict[str, int]:
+    """Where in ``text`` each entry named there is named last, by entry name.
+
+    A character named a page ago is likelier to come back than one named a chapter ago,
+    however often that one was named then.
+    """
+    return {entry.name: start for entry, start in _mentions(entries, text)}
+
+
+def _mentions(entries: list[BibleEntry], text: str) -> Iterator[tuple[BibleEntry, int]]:
+    """Each naming of an entry in ``text``, in order, with where it starts.
 
     One pass over the text's capitalised words, trying the longest run of up to three
     adjacent ones against the names: far faster than one regex alternating hundreds
     of names, which matters at every context assembly.
     """
     if not entries or not text:
-        return []
+        return
     owner = {name: entry for entry in entries for name in entry.all_names()}
     longest = max(len(name.split()) for name in owner)
     first_words = {name.split()[0] for name in owner}
     words = [(m.start(), m.end(), m.group()) for m in _CAPITALISED.finditer(text)]
-    hits: Counter[str] = Counter()
     index = 0
     while index < len(words):
         matched = 1
@@ -213,12 +229,10 @@ def entries_mentioned(entries: list[BibleEntry], text: str) -> list[tuple[BibleE
             name = " ".join(word for _, _, word in run)
             entry = owner.get(name) or owner.get(name.rstrip("."))
             if entry is not None and _word_ends(text, run[-1][1]):
-                hits[entry.name] += 1
+                yield entry, run[0][0]
                 matched = size
                 break
         index += matched
-    by_name = {entry.name: entry for entry in entries}
-    return sorted(((by_name[name], n) for name, n in hits.items()), key=lambda pair: (-pair[1], -pair[0].mentions))
 
 
 def _word_ends(text: str, end: int) -> bool:

@@ -71,30 +71,38 @@ def test_consecutive_cursors_share_a_long_prefix(pride_project: Project) -> None
 
 def test_story_facts_list_first_the_cast_the_recent_text_does_not_show(pride_project: Project,
                                                                         treasure_project: Project) -> None:
-    """Everyone the recent text leaves out is listed before anyone its last third names.
+    """Everyone the recent text leaves out is listed before anyone its last third names, those
+    named last first.
 
-    (Names in its first part may be listed early: the recent text is cut from its first
-    chunk after the cast line is made, so only the chunks after that one surely show theirs.)
+    (Names in its first part may be listed early: where the recent text will be cut from its
+    first chunk is estimated before the cast line is made.)
     """
-    from memory.bible import entries_mentioned
+    from memory.bible import entries_mentioned, last_mentions
 
     checked = 0
     for project, chapter, paragraph in ((project, chapter, paragraph) for project in (pride_project, treasure_project)
                                         for chapter in range(3, len(project.store.chapters()) + 1)
                                         for paragraph in (2, 8)):
         entries = project.bible()
-        context = assemble(project, 1024, cursor_at(project, chapter, paragraph))
+        cursor = cursor_at(project, chapter, paragraph)
+        context = assemble(project, 1024, cursor)
+        lookback = project.chunks[max(0, cursor.chunk_index - 40):cursor.chunk_index]
+        near_text = " ".join(project.store.chunk_texts(ref.id for ref in lookback).values()) + cursor.partial
+        near = {entry.name for entry, _ in entries_mentioned(entries, near_text)}  # the rest fill spare room
         facts, recent = context.section("facts"), context.section("recent")
         assert facts is not None and recent is not None
         assert "named near the cursor" in facts.reason
         shown = {entry.name for entry, _ in entries_mentioned(entries, recent.text)}
         shown_late = {entry.name for entry, _ in entries_mentioned(entries, recent.text[len(recent.text) * 2 // 3:])}
         listed = _listed_in_order(facts.text, entries)
-        absent = [listed.index(name) for name in listed if name not in shown]
+        absent = [listed.index(name) for name in listed if name not in shown and name in near]
         late = [listed.index(name) for name in listed if name in shown_late]
         if absent and late:
-            assert max(absent) < min(late), (chapter, listed, shown_late)
+            assert max(absent) < min(late), (chapter, paragraph, listed, shown_late, near)
             checked += 1
+        last = last_mentions(entries, near_text)
+        absent_order = [last[listed[index]] for index in absent]
+        assert absent_order == sorted(absent_order, reverse=True), (chapter, paragraph, listed)
     assert checked >= 3
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from memory.bible import BibleEntry, entries_mentioned, extract_bible, load_bible, save_entry
+from memory.bible import BibleEntry, entries_mentioned, extract_bible, last_mentions, load_bible, save_entry
 from memory.importer import import_text
 from memory.project import Project
 from memory.retrieval import focus_passages
@@ -61,6 +61,15 @@ def test_entries_mentioned_counts_aliases(pride_project: Project) -> None:
     assert found["Darcy"] == 2
     assert found["Elizabeth"] == 1
     assert found["Collins"] == 1
+
+
+def test_last_mentions_finds_where_each_entry_is_named_last(pride_project: Project) -> None:
+    entries = load_bible(pride_project.store)
+    text = "Darcy bowed. Elizabeth laughed at Mr. Collins. Then Mr. Darcy left."
+    last = last_mentions(entries, text)
+    assert last["Darcy"] == text.index("Mr. Darcy")
+    assert last["Elizabeth"] == text.index("Elizabeth")
+    assert "Jane" not in last
 
 
 def test_focus_retrieval_finds_earlier_sentences_about_the_scene(treasure_project: Project) -> None:
