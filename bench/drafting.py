@@ -82,9 +82,35 @@ CHAPTERS = [
         "At dawn Ada watches the cutter carry Tom and Silas to the mainland.",
     ]),
 ]
-_KEY_WORD = re.compile(r"[A-Za-z]{4,}")
-_STOP = frozenset("that with from into when what which their there they them then this than have been were "
-                  "tells says asks about before after night dawn half".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_DETERMINERS = frozenset("the a an his her its their my our your two".split())
+_NOT_NOUNS = frozenset("and or but as at by for from in into of on to up with across when while who whom which "
+                       "that if is are was were be been whether anyone what he she it they him them nothing "
+                       # the verbs that follow a noun in the outline's beats
+                       "rises vanish crosses lands force carry burned proves says comes tells asks".split())
+
+
+def key_nouns(synopsis: str) -> set[str]:
+    """The beat's names and the words of its noun phrases (up to two words after a determiner
+    or a possessive), lower-cased; a plural or possessive ending is dropped (names keep theirs)."""
+    words = _WORD.findall(synopsis)
+    cast_words = {part for entry in CAST for name in entry.all_names() for part in name.split()}
+    names = {word.removesuffix("'s").lower() for index, word in enumerate(words)
+             if word[0].isupper() and word not in _NOT_NAMES and (index > 0 or word.removesuffix("'s") in cast_words)}
+    nouns = set()
+    for index, word in enumerate(words):
+        if word.lower() in _DETERMINERS or word.endswith("'s"):
+            for follower in words[index + 1 : index + 3]:
+                if follower.lower() in _NOT_NOUNS or follower.lower() in _DETERMINERS or follower[0].isupper():
+                    break
+                nouns.add(_stem(follower))
+    return names | nouns
+
+
+def _stem(word: str) -> str:
+    """``ship's`` and ``lights`` as ``ship`` and ``light``, so that either form is found."""
+    word = word.lower().removesuffix("'s")
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
 
 
 def build_project(path: Path, backend: LlamaBackend, chapters: int, beats: int, beat_words: int) -> Project:
@@ -101,14 +127,14 @@ def build_project(path: Path, backend: LlamaBackend, chapters: int, beats: int, 
 
 
 def beat_coverage(project: Project) -> float:
-    """Share of beats whose passage uses at least half of the beat's key words."""
+    """Share of beats whose passage uses at least half of the beat's key nouns."""
     beats = [n for n in load_outline(project.store).walk() if n.level == "beat"]
     passages = drafted_passages(project, [b.id for b in beats])
     covered = 0
     for beat in beats:
-        keys = {w.lower() for w in _KEY_WORD.findall(beat.synopsis) if w.lower() not in _STOP}
+        keys = key_nouns(beat.synopsis)
         text = passages.get(beat.id, "").lower()
-        if keys and sum(1 for key in keys if key in text) >= len(keys) / 2:
+        if keys and sum(1 for key in keys if re.search(r"\b" + re.escape(key), text)) >= len(keys) / 2:
             covered += 1
     return covered / len(beats) if beats else 0.0
 
@@ -147,6 +173,11 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
             args.keep.mkdir(parents=True, exist_ok=True)
             text = "\n\n".join(f"## {d.title}\n\n{d.text}" for d in project.store.documents() if d.kind == "chapter")
             (args.keep / f"{name}-seed{seed}.md").write_text(text, encoding="utf-8")
+            beats = [n for n in load_outline(project.store).walk() if n.level == "beat"]
+            passages = drafted_passages(project, [beat.id for beat in beats])
+            (args.keep / f"{name}-seed{seed}-beats.json").write_text(json.dumps(
+                [{"beat": beat.synopsis, "key_nouns": sorted(key_nouns(beat.synopsis)),
+                  "passage": passages.get(beat.id, "")} for beat in beats], indent=2), encoding="utf-8")
         project.close()
     return result
 
