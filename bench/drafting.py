@@ -96,7 +96,8 @@ def key_nouns(synopsis: str) -> set[str]:
     words = _WORD.findall(synopsis)
     cast_words = {part for entry in CAST for name in entry.all_names() for part in name.split()}
     names = {word.removesuffix("'s").lower() for index, word in enumerate(words)
-             if word[0].isupper() and word not in _NOT_NAMES and (index > 0 or word.removesuffix("'s") in cast_words)}
+             if word[0].isupper() and word not in _NOT_NAMES
+             and (index > 0 or word.removesuffix("'s") in cast_words)}
     nouns = set()
     for index, word in enumerate(words):
         if word.lower() in _DETERMINERS or word.endswith("'s"):
@@ -163,11 +164,13 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
         project = build_project(Path(folder) / f"{name}.draftsmith", backend, args.chapters, args.beats, args.beat_words)
         started = time.perf_counter()
         report = draft(backend, project, None, SamplingSettings(seed=seed, temperature=0.8), shares=shares,
-                       rewrites=rewrites, on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}", file=sys.stderr,
+                       rewrites=rewrites,
+                       on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}", file=sys.stderr,
                                                    flush=True))
         result = measure(project, report.tokens_per_second)
         result["off_topic_retries"] = report.off_topic_retries
         result["pronoun_retries"] = report.pronoun_retries
+        result["commentary_retries"] = report.commentary_retries
         result["seconds"] = time.perf_counter() - started
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
@@ -191,6 +194,7 @@ VARIANTS = (  # label, file name, shares, rewrites
 ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of named characters"),
         ("name_drift", "names introduced and never reused"), ("repeated_4grams", "repeated 4-grams"),
         ("beat_coverage", "beat coverage (share of beats)"), ("tokens_per_second", "tokens/s"),
+        ("commentary_retries", "passages written again, about a book instead of telling it (total)"),
         ("off_topic_retries", "passages written again, naming nobody in their beat (total)"),
         ("pronoun_retries", "passages written again, a pronoun against the bible (total)"),
         ("seconds", "seconds (total)"))

@@ -94,3 +94,21 @@ def test_no_rewrites_keeps_the_first_passage_however_flawed(one_beat) -> None:
     assert backend.calls == 1
     assert (report.off_topic_retries, report.pronoun_retries) == (0, 0)
     assert drafted_passages(project, [beat_id])[beat_id] == FLIPPED
+
+
+REVIEW = ("In this chapter, we got to see Ada Fenn climb the stairs of her lighthouse. The main character "
+          "is brave and I liked her a lot.")
+
+
+@pytest.mark.parametrize(("written", "calls", "commentary", "kept"), [
+    ([REVIEW, ON_TOPIC], 2, 1, ON_TOPIC),  # a review of the book, not the book: written again
+    ([REVIEW, WANDERING], 2, 1, WANDERING),  # prose about nobody in the beat is still better than a review
+])
+def test_a_passage_about_the_book_instead_of_telling_it_is_written_again(one_beat, written, calls, commentary,
+                                                                         kept) -> None:
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend(written)
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
+    assert backend.calls == calls
+    assert report.commentary_retries == commentary and report.as_dict()["commentary_retries"] == commentary
+    assert drafted_passages(project, [beat_id])[beat_id] == kept

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine.workflows.passage_cleaning import clean_passage, trim_to_sentence
+from engine.workflows.passage_cleaning import clean_passage, is_commentary, trim_to_sentence
 
-NOTE = "[The Light, a novel. Chapter 1, Landfall: Now: Ada Fenn drags Tom Reyes from the surf.]"
+NOTE = "[The Light. Chapter 1, Landfall: Now: Ada Fenn drags Tom Reyes from the surf.]"
 
 
 def test_echoed_notes_and_bracketed_notes_are_dropped() -> None:
@@ -47,3 +47,28 @@ def test_a_short_line_may_recur_once_but_not_over_and_over() -> None:
     thrice = '"I wish you were here." "I wish you were here." "I wish you were here."'
     assert clean_passage(thrice, NOTE, earlier=chapter) == '"I wish you were here." "I wish you were here."'
 
+
+
+def test_pronoun_tags_copied_from_the_cast_line_are_dropped() -> None:
+    raw = "Tom Reyes (he/him) had been at sea for years. Ada (she/her) knew it; they (they/them) all did."
+    assert clean_passage(raw, NOTE) == "Tom Reyes had been at sea for years. Ada knew it; they all did."
+    assert clean_passage("He (the keeper) came down.", NOTE) == "He (the keeper) came down."
+
+
+def test_a_review_or_blurb_is_commentary_and_the_novels_prose_is_not() -> None:
+    assert is_commentary("The Wreck is a novel about an old family of men in the harbour.")
+    assert is_commentary("In this chapter, we got to see the dream of their wedding. It was fun!")
+    assert is_commentary("The main character is Tom Reyes. He has a dream about the sea.")
+    assert not is_commentary("Ada closed the book and looked out at the storm. The story she had told "
+                             "Tom was not the whole of it, and the lamp needed trimming.")
+
+
+def test_no_stretch_of_the_shared_novels_reads_as_commentary(corpus) -> None:
+    """Rewriting legitimate prose as commentary would cost the writer good passages."""
+    flagged = total = 0
+    for novel in ("pride_and_prejudice", "treasure_island"):
+        words = (corpus / f"{novel}.txt").read_text(encoding="utf-8").split()
+        stretches = [" ".join(words[i : i + 250]) for i in range(0, len(words), 250)]
+        flagged += sum(is_commentary(stretch) for stretch in stretches)
+        total += len(stretches)
+    assert total > 700 and flagged / total < 0.01

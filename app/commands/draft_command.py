@@ -84,6 +84,8 @@ def run_draft(args: argparse.Namespace) -> int:
             print(f"{chapter.label} {chapter.title}: {chapter.words:,} of {chapter.target_words:,} words "
                   f"({chapter.adherence:.0%}), {chapter.beats_drafted} beats drafted")
         print(f"{report.passages} passages at {report.tokens_per_second:.1f} tokens/s in {report.seconds:.0f} s")
+        if report.commentary_retries:
+            print(f"{report.commentary_retries} written again because they talked about the book instead of telling it")
         if report.off_topic_retries:
             print(f"{report.off_topic_retries} written again because they named none of their beat's characters")
         if report.pronoun_retries:

@@ -19,6 +19,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
 from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
+from engine.workflows.passage_cleaning import is_commentary
 from engine.workflows.planning import expand_node
 from memory.assembler import ContextShares
 from memory.bible import BibleEntry, entries_mentioned, extract_bible
@@ -32,9 +33,10 @@ from memory.store import Document
 
 PASSAGE_ATTEMPTS = 3
 REWRITES = 1
-"""A passage naming none of its beat's characters, or calling one of them by the pronoun the
-bible does not give them, is written once more; the better of the two is kept, the first if
-neither is better (a scene may rightly go on with "she" alone)."""
+"""A passage that talks about a book instead of being one (a review, a blurb), names none of its
+beat's characters, or calls one of them by the pronoun the bible does not give them, is written
+once more; the better of the two is kept, the first if neither is better (a scene may rightly
+go on with "she" alone)."""
 BEAT_WORDS = 300
 """A chapter with no beats gets about one beat per this many words of its target."""
 
@@ -78,6 +80,8 @@ class DraftReport:
     """Passages written again because they named none of their beat's characters."""
     pronoun_retries: int = 0
     """Passages written again because they gave a character the wrong pronoun."""
+    commentary_retries: int = 0
+    """Passages written again because they talked about a book (a review, a blurb) instead of telling it."""
 
     @property
     def tokens_per_second(self) -> float:
@@ -87,7 +91,7 @@ class DraftReport:
         return {"chapters": [c.as_dict() for c in self.chapters], "passages": self.passages,
                 "tokens_per_second": round(self.tokens_per_second, 1), "seconds": round(self.seconds, 1),
                 "stopped": self.stopped, "off_topic_retries": self.off_topic_retries,
-                "pronoun_retries": self.pronoun_retries}
+                "pronoun_retries": self.pronoun_retries, "commentary_retries": self.commentary_retries}
 
 
 def chapters_to_draft(outline: Outline, node_id: int | None) -> list[OutlineNode]:
@@ -177,12 +181,13 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
                 document: Document, words: int, settings: SamplingSettings, cancel: threading.Event,
                 report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None,
                 rewrites: int) -> str:
-    """One beat's passage, written again (another seed) when it comes out empty, about nobody
-    it names, or with a character's pronoun against the bible."""
+    """One beat's passage, written again (another seed) when it comes out empty, talks about a
+    book instead of telling it, is about nobody it names, or has a character's pronoun against
+    the bible. Each rewrite is counted once, under its worst reason."""
     people, bible = beat_people(project, leaf), project.bible()
     note, heading = outline_note(outline, chapter, leaf), chapter_heading(outline, chapter)
     empty_tries = 0
-    flawed: list[tuple[bool, int, str]] = []  # (about nobody in the beat, pronoun flips, passage)
+    flawed: list[tuple[bool, bool, int, str]] = []  # (about a book, about nobody, pronoun flips, passage)
     for attempt in range(PASSAGE_ATTEMPTS + rewrites):
         attempt_settings = settings if attempt == 0 or settings.seed is None else \
             replace(settings, seed=settings.seed + 1000 * attempt)
@@ -199,15 +204,17 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
             if empty_tries >= PASSAGE_ATTEMPTS:
                 break
             continue
-        off_topic, flips = not names_any(passage, people), bible_pronoun_flips(passage, bible)
-        if not off_topic and not flips:
+        commentary, off_topic = is_commentary(passage), not names_any(passage, people)
+        flips = bible_pronoun_flips(passage, bible)
+        if not commentary and not off_topic and not flips:
             return passage
-        flawed.append((off_topic, flips, passage))
+        flawed.append((commentary, off_topic, flips, passage))
         if len(flawed) > rewrites:
             break
-        report.off_topic_retries += off_topic
-        report.pronoun_retries += bool(flips)
-    return min(flawed, key=lambda item: item[:2])[2] if flawed else ""
+        report.commentary_retries += commentary
+        report.off_topic_retries += off_topic and not commentary
+        report.pronoun_retries += bool(flips) and not commentary and not off_topic
+    return min(flawed, key=lambda item: item[:3])[3] if flawed else ""
 
 
 def beat_people(project: Project, node: OutlineNode) -> list[BibleEntry]:

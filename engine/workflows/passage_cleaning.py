@@ -1,7 +1,8 @@
 """Keep only new prose from what a small model wrote for a passage.
 
 Small models echo the outline note they were given, write bracketed notes of their
-own, and go round in circles, repeating a sentence they already wrote. None of that
+own, copy the cast line's pronoun tags ("Tom (he/him)") into the prose, and go round
+in circles, repeating a sentence they already wrote. None of that
 belongs in the writer's manuscript: echoed paragraphs are dropped, and so are
 sentences the chapter already holds, word for word or nearly (most of their
 four-word runs already written), keeping the new ones around them. Short lines may
@@ -17,6 +18,16 @@ from collections import Counter
 from memory.extractive import sentences
 
 _NOTE = re.compile(r"\[[^\]]*\]?")
+_PRONOUN_TAG = re.compile(r" ?\((?:he|she|they|it|xe|ze)(?:/[a-z]+)+\)")
+_COMMENTARY = re.compile(
+    r"\b(?:(?:this|that) (?:book|novel|chapter|story)|in the (?:book|novel|chapter)|the novel|main characters?|"
+    r"the (?:reader|author)|we (?:get|got) to (?:see|know)|I recommend|(?:is|was) a (?:novel|book) (?:about|by)|"
+    r"(?:a|the) (?:short )?story (?:is|was) (?:about|set|told|based))\b", re.IGNORECASE)
+COMMENTARY_MARKERS = 1
+"""A passage with a phrase about a book ("this chapter", "the main character", "is a novel
+about") is a review or a blurb, not the book's prose. Such phrases are rare in novels: of
+the shared novels' 250-word stretches, none of 487 in Pride and Prejudice has one, and 2
+of 275 in Treasure Island ("the reader", "the author", in asides)."""
 _LAST_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s|$)")
 _WORD = re.compile(r"[a-z']+")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?][\"'\u201d\u2019)]) +|(?<=[.!?]) +")
@@ -44,7 +55,7 @@ def clean_passage(text: str, note: str = "", earlier: str = "", chapter: str = "
     for sentence in sentences(chapter):
         seen.add(_key(sentence))
     kept: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", _NOTE.sub("", text)):
+    for paragraph in re.split(r"\n\s*\n", _PRONOUN_TAG.sub("", _NOTE.sub("", text))):
         paragraph = " ".join(paragraph.split()).lstrip(":;,. ")
         if not paragraph or _echoes(paragraph, note_words):
             continue
@@ -52,6 +63,13 @@ def clean_passage(text: str, note: str = "", earlier: str = "", chapter: str = "
         if fresh:
             kept.append(fresh)
     return "\n\n".join(kept)
+
+
+def is_commentary(passage: str) -> bool:
+    """Whether a passage talks about a book instead of being one: a base model given a title
+    and a chapter heading sometimes writes the blurb or a reader's review, and every passage
+    after it carries on the same way."""
+    return len(_COMMENTARY.findall(passage)) >= COMMENTARY_MARKERS
 
 
 def _echoes(paragraph: str, note_words: set[str]) -> bool:
