@@ -127,14 +127,20 @@ def build_project(path: Path, backend: LlamaBackend, chapters: int, beats: int, 
     return project
 
 
-def beat_coverage(project: Project) -> float:
-    """Share of beats whose passage uses at least half of the beat's key nouns."""
+def beat_passages(project: Project) -> list[tuple[str, str]]:
+    """Each beat's synopsis with the passage drafted for it ("" if none), in outline order."""
     beats = [n for n in load_outline(project.store).walk() if n.level == "beat"]
     passages = drafted_passages(project, [b.id for b in beats])
+    return [(beat.synopsis, passages.get(beat.id, "")) for beat in beats]
+
+
+def beat_coverage(project: Project) -> float:
+    """Share of beats whose passage uses at least half of the beat's key nouns."""
+    beats = beat_passages(project)
     covered = 0
-    for beat in beats:
-        keys = key_nouns(beat.synopsis)
-        text = passages.get(beat.id, "").lower()
+    for synopsis, passage in beats:
+        keys = key_nouns(synopsis)
+        text = passage.lower()
         if keys and sum(1 for key in keys if re.search(r"\b" + re.escape(key), text)) >= len(keys) / 2:
             covered += 1
     return covered / len(beats) if beats else 0.0
@@ -176,11 +182,9 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
             args.keep.mkdir(parents=True, exist_ok=True)
             text = "\n\n".join(f"## {d.title}\n\n{d.text}" for d in project.store.documents() if d.kind == "chapter")
             (args.keep / f"{name}-seed{seed}.md").write_text(text, encoding="utf-8")
-            beats = [n for n in load_outline(project.store).walk() if n.level == "beat"]
-            passages = drafted_passages(project, [beat.id for beat in beats])
             (args.keep / f"{name}-seed{seed}-beats.json").write_text(json.dumps(
-                [{"beat": beat.synopsis, "key_nouns": sorted(key_nouns(beat.synopsis)),
-                  "passage": passages.get(beat.id, "")} for beat in beats], indent=2), encoding="utf-8")
+                [{"beat": synopsis, "key_nouns": sorted(key_nouns(synopsis)), "passage": passage}
+                 for synopsis, passage in beat_passages(project)], indent=2), encoding="utf-8")
         project.close()
     return result
 

@@ -244,11 +244,14 @@ def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int,
                visible_text: str = "", recent_first: bool = False) -> None:
     if cap <= 0 or not entries:
         return
-    near = [entry for entry, _ in entries_mentioned(entries, near_text)]
-    if visible_text:  # the cast the recent text does not show comes first
+    if visible_text and recent_first:  # the last named first
+        last = last_mentions(entries, near_text)
+        near = sorted((entry for entry in entries if entry.name in last), key=lambda entry: -last[entry.name])
+    else:  # the most named first
+        near = [entry for entry, _ in entries_mentioned(entries, near_text)]
+    if visible_text:  # the cast the recent text does not show comes first (the sort keeps the order within)
         shown = {entry.name for entry, _ in entries_mentioned(entries, visible_text)}
-        last = last_mentions(entries, near_text) if recent_first else {}
-        near.sort(key=lambda entry: (entry.name in shown, -last.get(entry.name, 0)))
+        near.sort(key=lambda entry: entry.name in shown)
     near_names = {entry.name for entry in near}
     frequent = [entry for entry in entries if entry.kind == "character" and entry.name not in near_names][:8]
     chosen: list[str] = []

@@ -32,7 +32,7 @@ def outline_note(outline: Outline, chapter: OutlineNode, node: OutlineNode) -> s
     """The guidance the model reads last: where we are in the plan and what happens next."""
     book = outline.book
     # The title alone: "Title, a novel." led a base model to write the blurb or a review of it.
-    parts = [f"{book.title}." if book is not None and book.title else ""]
+    parts = [f"{book.title}."] if book is not None and book.title else []
     parts.append(f"{outline.label(chapter)}, {chapter.title}:")
     if chapter.synopsis:
         parts.append(chapter.synopsis)
@@ -45,7 +45,7 @@ def outline_note(outline: Outline, chapter: OutlineNode, node: OutlineNode) -> s
     where = node.place
     if who or where:
         parts.append("(" + "; ".join(item for item in (who, where) if item) + ")")
-    return "[" + " ".join(part for part in parts if part) + "]"
+    return "[" + " ".join(parts) + "]"
 
 
 def chapter_heading(outline: Outline, chapter: OutlineNode) -> str:
