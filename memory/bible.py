@@ -10,26 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from memory.extractive import _NOT_NAMES, sentences
+from memory.bible_extraction import find_entries
 from memory.store import ProjectStore, now
 
-HONORIFICS = ("Mr", "Mrs", "Miss", "Ms", "Dr", "Captain", "Squire", "Lady", "Sir", "Lord", "Colonel", "Aunt",
-              "Uncle", "Father", "Mother", "Professor")
-_HONORIFIC = "|".join(HONORIFICS)
-_CANDIDATE = re.compile(
-    rf"(?<=[a-z,;:\u2014-] )(?:(?P<title>{_HONORIFIC})\.? )?(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?"
-    rf"(?: [A-Z][a-z]+)?)"
-)
-_HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
-_SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
-_SPEECH_TAG = re.compile(r"\b(?:said|cried|replied|answered|continued|added|returned|exclaimed|asked|observed)"
-                         r"\s+(?:he|she)\b", re.IGNORECASE)
-_PLACE_BEFORE = re.compile(r"\b(at|in|to|from|near|towards)\s+$")
 MIN_MENTIONS = 3
 
 
@@ -94,7 +81,8 @@ def delete_entry(store: ProjectStore, name: str) -> bool:
 def extract_bible(store: ProjectStore, min_mentions: int = MIN_MENTIONS) -> list[BibleEntry]:
     """Find recurring names in the manuscript and store them, keeping the writer's entries."""
     text = "\n\n".join(document.text for document in store.documents())
-    found = _find_entries(text, min_mentions)
+    found = [BibleEntry(e.name, e.kind, e.aliases, e.pronouns, mentions=e.mentions)
+             for e in find_entries(text, min_mentions)]
     writer_names = {e.name for e in load_bible(store) if e.source == "writer"}
     with store.transaction():
         _bump_version(store)
@@ -103,85 +91,6 @@ def extract_bible(store: ProjectStore, min_mentions: int = MIN_MENTIONS) -> list
             if entry.name not in writer_names:
                 _upsert_by_name(store, entry)
     return load_bible(store)
-
-
-def _find_entries(text: str, min_mentions: int) -> list[BibleEntry]:
-    counts: Counter[str] = Counter()
-    titled: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    place_votes: Counter[str] = Counter()
-    for match in _CANDIDATE.finditer(text):
-        name = match.group("name")
-        if name.split()[0] in _NOT_NAMES:
-            continue
-        counts[name] += 1
-        if match.group("title"):
-            titled[name][f"{match.group('title')}. {name}" if match.group("title") in ("Mr", "Mrs", "Dr", "Ms")
-                         else f"{match.group('title')} {name}"] += 1
-        if _PLACE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
-            place_votes[name] += 1
-    frequent = {name: n for name, n in counts.items() if n >= min_mentions}
-    # "Elizabeth Bennet" folds into "Elizabeth" when the short form is itself frequent.
-    merged: dict[str, BibleEntry] = {}
-    for name, n in sorted(frequent.items(), key=lambda item: (len(item[0].split()), -item[1])):
-        head = name.split()[0]
-        if " " in name and head in merged:
-            merged[head].aliases.append(name)
-            merged[head].mentions += n
-            continue
-        entry = BibleEntry(name=name, mentions=n, aliases=[t for t, _ in titled[name].most_common(2)])
-        entry.kind = "place" if place_votes[name] > n / 2 and not titled[name] else "character"
-        merged[name] = entry
-    nearby, following = _pronoun_votes(text, merged)
-    for entry in merged.values():
-        broad, close = _decided(nearby[entry.name]), _decided(following[entry.name])
-        if entry.kind == "place":
-            continue  # "He rode to London": a pronoun near a place is someone else's
-        if close or broad:
-            if close and broad and close != broad:
-                continue  # the two readings disagree: leave it to the writer
-            entry.pronouns = close or broad
-            entry.kind = "character"
-    return sorted(merged.values(), key=lambda e: -e.mentions)
-
-
-def _pronoun_votes(text: str, entries: dict[str, BibleEntry]) -> tuple[defaultdict[str, Counter[str]], ...]:
-    """Two tallies of he and she over the sentences that name one entry and no other.
-
-    ``nearby`` counts every pronoun in the sentence and the next, which finds the
-    minor characters of a book told in the first person; ``following`` counts only
-    the first pronoun after the name and a next sentence opening with He or She,
-    which finds a heroine whose sentences are full of the men she talks about.
-    """
-    nearby: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    following: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    lookup = {alias: e.name for e in entries.values() for alias in e.all_names()}
-    if not lookup:
-        return nearby, following
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lookup), key=len, reverse=True)) + r")\b")
-    # '"Lizzy," said he': a speech tag's pronoun is the speaker, not the one spoken to.
-    all_sentences = [_SPEECH_TAG.sub("", sentence) for sentence in sentences(text)]
-    for index, sentence in enumerate(all_sentences):
-        found = list(pattern.finditer(sentence))
-        named = {lookup[m.group()] for m in found}
-        if len(named) != 1:
-            continue
-        name = next(iter(named))
-        after = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
-        window = sentence + " " + after
-        nearby[name]["he/him"] += len(_HE.findall(window))
-        nearby[name]["she/her"] += len(_SHE.findall(window))
-        first = _PRONOUN.search(sentence, found[-1].end())
-        if first:
-            following[name]["he/him" if _HE.fullmatch(first.group()) else "she/her"] += 1
-        if after.startswith(("He ", "She ")):
-            following[name]["he/him" if after.startswith("He ") else "she/her"] += 1
-    return nearby, following
-
-
-def _decided(tally: Counter[str]) -> str:
-    """The pronoun with at least three votes and twice the other's, or nothing."""
-    (best, top), (_, second) = (tally.most_common(2) + [("", 0), ("", 0)])[:2]
-    return best if top >= 3 and top >= 2 * second else ""
 
 
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'\-]*\.?")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from memory.bible_extraction import find_entries
 from memory.bible import BibleEntry, entries_mentioned, extract_bible, last_mentions, load_bible, save_entry
 from memory.importer import import_text
 from memory.project import Project
@@ -35,6 +36,39 @@ def test_a_heroine_among_men_and_places_near_pronouns(pride_project: Project) ->
         assert (entries[place].kind, entries[place].pronouns) == ("place", "")
 
 
+def test_a_family_name_is_as_many_people_as_its_titles_say(pride_project: Project) -> None:
+    """Mr., Mrs. and Miss Bennet are three people, each with the pronoun their title gives;
+    the bare "Darcy" is Mr. Darcy, whom its sentences call "he", not Miss Darcy; and the
+    Colonel Forster of "Forster" is not Mrs. Forster."""
+    entries = {entry.name: entry for entry in load_bible(pride_project.store)}
+    for name, pronouns in (("Mr. Bennet", "he/him"), ("Mrs. Bennet", "she/her"), ("Miss Bennet", "she/her"),
+                           ("Miss Darcy", "she/her"), ("Miss Bingley", "she/her"), ("Mrs. Forster", "she/her")):
+        assert entries[name].pronouns == pronouns, name
+    for name, alias in (("Darcy", "Mr. Darcy"), ("Bingley", "Mr. Bingley")):
+        assert alias in entries[name].aliases and entries[name].pronouns == "he/him", name
+    assert "Colonel Forster" in entries["Forster"].aliases and entries["Forster"].pronouns != "she/her"
+    for entry in entries.values():  # nobody carries a title of the other sex as another name
+        titles = {name.split()[0].rstrip(".") for name in entry.all_names()}
+        assert not (titles & {"Mr", "Sir"} and titles & {"Mrs", "Miss", "Lady"}), entry.all_names()
+
+
+def test_titles_and_place_words_keep_people_apart() -> None:
+    """Two Toms stay two people, a rare title of the other sex is nobody's alias, a lodge
+    named for a family is a place, not one of the family, and the family is "they"."""
+    text = " ".join(
+        ["Then Tom Morgan spoke, and later Tom Redruth answered, and then Tom laughed."] * 4
+        + ["Then Mr. Lucas rode home. He was tired, and later Lucas slept. He dreamt."] * 4
+        + ["They dined at Lucas Lodge that night.", "Then Mrs. Lucas smiled.", "And the Lucases left."] * 3)
+    entries = {entry.name: entry for entry in find_entries(text, 3)}
+    assert {"Tom Morgan", "Tom Redruth", "Tom"} <= set(entries)
+    assert entries["Tom"].aliases == []
+    assert entries["Lucas Lodge"].kind == "place"
+    assert "Lucas Lodge" not in entries["Lucas"].all_names()
+    assert entries["Mrs. Lucas"].pronouns == "she/her"
+    assert "Mrs. Lucas" not in entries["Lucas"].aliases and "Mr. Lucas" in entries["Lucas"].aliases
+    assert entries["Lucases"].pronouns == "they/them"
+
+
 def test_pronouns_of_a_first_person_narrators_friends(treasure_project: Project) -> None:
     entries = {entry.name: entry for entry in load_bible(treasure_project.store)}
     assert entries["Silver"].pronouns == "he/him"
@@ -60,7 +94,7 @@ def test_entries_mentioned_counts_aliases(pride_project: Project) -> None:
                  entries_mentioned(entries, "Mr. Darcy bowed. Darcy left. Elizabeth laughed at Mr. Collins."))
     assert found["Darcy"] == 2
     assert found["Elizabeth"] == 1
-    assert found["Collins"] == 1
+    assert found["Mr. Collins"] == 1
 
 
 def test_last_mentions_finds_where_each_entry_is_named_last(pride_project: Project) -> None:
