@@ -10,6 +10,11 @@ never reused, repeated 4-grams, beat coverage (share of beats whose key words ap
 in their passage) and tokens/s.
 
     python bench/drafting.py [--chapters 4] [--beats 5] [--beat-words 250] [--seeds 7 11 13] [--keep DIR] [--json]
+    python bench/drafting.py --remeasure DIR [--seeds 7 11 13] [--json]
+
+``--keep`` writes each draft, its beats with their passages and its run's figures;
+``--remeasure`` reads them back and measures the text again without drafting, so a
+corrected measure can be applied to an hour's drafts.
 
 With several seeds it drafts the outline once per seed and variant, and prints each
 seed's figures and their mean: one draft of 5,000 words is a small sample, and a few
@@ -37,11 +42,12 @@ from memory.assembler import ContextShares  # noqa: E402
 from memory.bible import BibleEntry, save_entry  # noqa: E402
 from memory.continuity import PRONOUN_SETS, pronoun_flips, repeated_ngram_count, single_mentions  # noqa: E402
 from memory.drafts import drafted_passages  # noqa: E402
-from memory.extractive import _NOT_NAMES  # noqa: E402
+from memory.extractive import _NOT_NAMES, names_in  # noqa: E402
 from memory.outline_store import PlannedNode, add_children, create_book, load_outline  # noqa: E402
 from memory.project import Project  # noqa: E402
 
 N_CTX = 2048
+HEADING_MARK = "## "
 CAST = [
     BibleEntry("Ada Fenn", aliases=["Ada"], pronouns="she/her", facts=["keeper of the Skerry light"], source="writer"),
     BibleEntry("Tom Reyes", aliases=["Tom"], pronouns="he/him", facts=["a sailor pulled from the sea"], source="writer"),
@@ -50,6 +56,7 @@ CAST = [
     BibleEntry("Silas Brand", aliases=["Silas"], pronouns="he/him", facts=["the harbourmaster, Ada's uncle"],
                source="writer"),
 ]
+TITLE = "The Skerry Light"
 PREMISE = ("Ada Fenn, keeper of a lighthouse on a lonely skerry, pulls a half-drowned sailor, Tom Reyes, "
            "from the sea, and learns that the harbourmaster, her uncle Silas Brand, wrecked his ship on purpose.")
 CHAPTERS = [
@@ -118,7 +125,7 @@ def build_project(path: Path, backend: LlamaBackend, chapters: int, beats: int, 
     project = Project.open(path, backend.count_tokens, create=True)
     for entry in CAST:
         save_entry(project.store, entry)
-    book = create_book(project.store, "The Skerry Light", PREMISE, chapters * beats * beat_words)
+    book = create_book(project.store, TITLE, PREMISE, chapters * beats * beat_words)
     for title, synopsis, beat_texts in CHAPTERS[:chapters]:
         chapter = add_children(project.store, book.id, [PlannedNode(title, synopsis, target_words=beats * beat_words)],
                                level="chapter")[0]
@@ -134,9 +141,8 @@ def beat_passages(project: Project) -> list[tuple[str, str]]:
     return [(beat.synopsis, passages.get(beat.id, "")) for beat in beats]
 
 
-def beat_coverage(project: Project) -> float:
+def beat_coverage(beats: list[tuple[str, str]]) -> float:
     """Share of beats whose passage uses at least half of the beat's key nouns."""
-    beats = beat_passages(project)
     covered = 0
     for synopsis, passage in beats:
         keys = key_nouns(synopsis)
@@ -146,21 +152,26 @@ def beat_coverage(project: Project) -> float:
     return covered / len(beats) if beats else 0.0
 
 
-def measure(project: Project, tokens_per_second: float) -> dict[str, float]:
-    text = "\n\n".join(d.text for d in project.store.documents() if d.kind == "chapter")
+def known_words() -> set[str]:
+    """Words that are no drift: the cast's names and every name the outline gives (its title,
+    premise, chapters and beats), as the continuity report reads the outline."""
+    outline = [TITLE, PREMISE, *(text for title, synopsis, beats in CHAPTERS for text in (title, synopsis, *beats))]
+    cast = {word for entry in CAST for name in entry.all_names() for word in name.split()}
+    return cast | {word for text in outline for name in names_in(text) for word in name.split()} | set(_NOT_NAMES)
+
+
+def measure(text: str, beats: list[tuple[str, str]]) -> dict[str, float]:
+    """The text's figures per 1,000 words, and its beat coverage."""
     words = len(text.split())
     names = {alias: e.name for e in CAST for alias in e.all_names()}
     expected = {e.name: PRONOUN_SETS[e.pronouns] for e in CAST}
-    known = {word for e in CAST for name in e.all_names() for word in name.split()} | set(_NOT_NAMES)
-    known |= {word for title, _, _ in CHAPTERS for word in title.split()}  # headings the model echoes
     per_thousand = 1000 / words if words else 0.0
     return {
         "words": words,
         "pronoun_flips": sum(pronoun_flips(text, names, expected).values()) * per_thousand,
-        "name_drift": len(single_mentions(text, known)) * per_thousand,
+        "name_drift": len(single_mentions(text, known_words())) * per_thousand,
         "repeated_4grams": repeated_ngram_count(text) * per_thousand,
-        "beat_coverage": beat_coverage(project),
-        "tokens_per_second": tokens_per_second,
+        "beat_coverage": beat_coverage(beats),
     }
 
 
@@ -173,18 +184,15 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
                        rewrites=rewrites,
                        on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}", file=sys.stderr,
                                                    flush=True))
-        result = measure(project, report.tokens_per_second)
-        result["off_topic_retries"] = report.off_topic_retries
-        result["pronoun_retries"] = report.pronoun_retries
-        result["commentary_retries"] = report.commentary_retries
-        result["seconds"] = time.perf_counter() - started
+        text = "\n\n".join(d.text for d in project.store.documents() if d.kind == "chapter")
+        beats = beat_passages(project)
+        figures = {"tokens_per_second": report.tokens_per_second, "off_topic_retries": report.off_topic_retries,
+                   "pronoun_retries": report.pronoun_retries, "commentary_retries": report.commentary_retries,
+                   "seconds": time.perf_counter() - started}
+        result = {**measure(text, beats), **figures}
         if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            text = "\n\n".join(f"## {d.title}\n\n{d.text}" for d in project.store.documents() if d.kind == "chapter")
-            (args.keep / f"{name}-seed{seed}.md").write_text(text, encoding="utf-8")
-            (args.keep / f"{name}-seed{seed}-beats.json").write_text(json.dumps(
-                [{"beat": synopsis, "key_nouns": sorted(key_nouns(synopsis)), "passage": passage}
-                 for synopsis, passage in beat_passages(project)], indent=2), encoding="utf-8")
+            chapters = [(d.title, d.text) for d in project.store.documents() if d.kind == "chapter"]
+            keep_draft(args.keep / f"{name}-seed{seed}", chapters, beats, figures)
         project.close()
     return result
 
@@ -204,6 +212,25 @@ ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of 
         ("seconds", "seconds (total)"))
 
 
+def keep_draft(stem: Path, chapters: list[tuple[str, str]], beats: list[tuple[str, str]], figures: dict) -> None:
+    """Write a draft for reading (``stem``.md), its beats with their passages and its run's figures."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".md").write_text("\n\n".join(f"{HEADING_MARK}{title}\n\n{text}" for title, text in chapters),
+                                       encoding="utf-8")
+    Path(f"{stem}-beats.json").write_text(json.dumps(
+        [{"beat": synopsis, "key_nouns": sorted(key_nouns(synopsis)), "passage": passage}
+         for synopsis, passage in beats], indent=2), encoding="utf-8")
+    Path(f"{stem}-run.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+def remeasure(stem: Path) -> dict:
+    """A kept draft measured again, with its run's figures (tokens/s, rewrites, seconds)."""
+    chapters = stem.with_suffix(".md").read_text(encoding="utf-8").split("\n\n" + HEADING_MARK)
+    text = "\n\n".join(chapter.removeprefix(HEADING_MARK).partition("\n\n")[2] for chapter in chapters)
+    beats = [(b["beat"], b["passage"]) for b in json.loads(Path(f"{stem}-beats.json").read_text(encoding="utf-8"))]
+    return {**measure(text, beats), **json.loads(Path(f"{stem}-run.json").read_text(encoding="utf-8"))}
+
+
 def mean_of(results: list[dict]) -> dict:
     return {key: sum(result[key] for result in results) / len(results) for key, _ in ROWS}
 
@@ -215,13 +242,19 @@ def main() -> None:
     parser.add_argument("--beat-words", type=int, default=250)
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 13])
     parser.add_argument("--keep", type=Path, metavar="DIR", help="also write each variant's draft into DIR")
+    parser.add_argument("--remeasure", type=Path, metavar="DIR",
+                        help="draft nothing: measure again the drafts an earlier --keep wrote into DIR")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    backend = LlamaBackend(ensure_default_model(), LlamaSettings(n_ctx=N_CTX))
-    runs = {seed: {label: run_variant(backend, name, shares, rewrites, seed, args)
-                   for label, name, shares, rewrites in VARIANTS}
-            for seed in args.seeds}
-    backend.close()
+    if args.remeasure:
+        runs = {seed: {label: remeasure(args.remeasure / f"{name}-seed{seed}") for label, name, _, _ in VARIANTS}
+                for seed in args.seeds}
+    else:
+        backend = LlamaBackend(ensure_default_model(), LlamaSettings(n_ctx=N_CTX))
+        runs = {seed: {label: run_variant(backend, name, shares, rewrites, seed, args)
+                       for label, name, shares, rewrites in VARIANTS}
+                for seed in args.seeds}
+        backend.close()
     labels = [label for label, *_ in VARIANTS]
     mean = {label: mean_of([runs[seed][label] for seed in args.seeds]) for label in labels}
     if args.json:

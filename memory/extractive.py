@@ -16,7 +16,7 @@ _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"'\u201d\u2019]?|$)")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 _NOT_NAMES = frozenset(
     "I The A An And But Or If When Then There This That These Those He She It They We You His Her Its Their "
-    "Our Your My Mr Mrs Miss Ms Dr Sir Lady Lord Captain Yes No Oh Well What Why How Who Where Which Not So "
+    "Our Your My Mr Mrs Miss Ms Dr Mister Madam Sir Lady Lord Captain Yes No Oh Well What Why How Who Where Which Not So "
     "Chapter Part Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
     "June July August September October November December".split()
 )
