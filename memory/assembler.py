@@ -79,6 +79,10 @@ class ContextShares:
     facts_recent_first: bool = True
     """Among the cast the recent text does not show, list first those named last (else the most named),
     so that a long cast line cut for the budget loses the people named longest ago."""
+    facts_found_pronouns: bool = True
+    """Give the pronouns extraction found (the writer's are always given)."""
+    facts_places: bool = True
+    """List the places named near the cursor too, not only people and things."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ def assemble(
                  "the book's opening, pinned: its voice and set-up")
     if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add,
         if not opening_text and not cursor.partial:  # but a book not yet begun gets its cast
-            _add_facts(plan, project.bible(), beat, int(budget * shares.facts), count, shares.facts_aliases)
+            _add_facts(plan, project.bible(), beat, int(budget * shares.facts), count, shares)
         return _finish(project, plan, budget, cursor, pin_end, pin_end, verify, shares)
 
     recent_target = budget - plan.used() - int(budget * (shares.facts + shares.summaries + shares.focus))
@@ -169,8 +173,7 @@ def assemble(
 
     entries = project.bible()
     visible = _surely_shown(project, cursor, recent_start, recent_target, texts) if shares.facts_absent_first else ""
-    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares.facts_aliases, visible,
-               shares.facts_recent_first)
+    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares, visible)
     _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
     if shares.focus > 0:
         named = [entry.name for entry, _ in entries_mentioned(entries, near_text)[:3]]
@@ -240,11 +243,13 @@ def _chunks_text(project: Project, indices: range, texts: dict[int, str] | None 
     return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
-def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count, aliases: bool,
-               visible_text: str = "", recent_first: bool = False) -> None:
+def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count, shares: ContextShares,
+               visible_text: str = "") -> None:
+    if not shares.facts_places:
+        entries = [entry for entry in entries if entry.kind != "place"]
     if cap <= 0 or not entries:
         return
-    if visible_text and recent_first:  # the last named first
+    if visible_text and shares.facts_recent_first:  # the last named first
         last = last_mentions(entries, near_text)
         near = sorted((entry for entry in entries if entry.name in last), key=lambda entry: -last[entry.name])
     else:  # the most named first
@@ -257,7 +262,8 @@ def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int,
     chosen: list[str] = []
     used = count("[Characters: ]")
     for entry in near + frequent:
-        line = entry.line(with_aliases=aliases)
+        line = entry.line(with_aliases=shares.facts_aliases,
+                          with_pronouns=shares.facts_found_pronouns or entry.source == "writer")
         cost = count(line) + 1  # the comma
         if used + cost > cap:
             break

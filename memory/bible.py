@@ -30,10 +30,10 @@ class BibleEntry:
     mentions: int = 0
     source: str = "auto"  # auto or writer
 
-    def line(self, with_aliases: bool = False) -> str:
+    def line(self, with_aliases: bool = False, with_pronouns: bool = True) -> str:
         """One short line for the prompt: ``Elizabeth (she/her): second of five sisters``."""
         names = ", ".join(self.all_names()) if with_aliases and self.aliases else self.name
-        detail = f" ({self.pronouns})" if self.pronouns else ""
+        detail = f" ({self.pronouns})" if self.pronouns and with_pronouns else ""
         facts = f": {'; '.join(self.facts)}" if self.facts else ""
         return f"{names}{detail}{facts}"
 

@@ -97,6 +97,7 @@ def find_entries(text: str, min_mentions: int) -> list[FoundEntry]:
             entry.pronouns = "they/them"
     _decide_pronouns(text, merged)
     _join_families(merged)
+    _fold_full_names(merged)
     return sorted(merged.values(), key=lambda e: -e.mentions)
 
 
@@ -182,6 +183,22 @@ def _join_families(entries: dict[str, FoundEntry]) -> None:
         bare.mentions += person.mentions
         bare.pronouns = person.pronouns
         bare.kind = "character"
+
+
+def _fold_full_names(entries: dict[str, FoundEntry]) -> None:
+    """A full name left apart ("George Wickham") folds into its family name's entry when
+    that is one person ("Wickham", joined with "Mr. Wickham"), taking that one's pronoun."""
+    families = {entry.family for entry in entries.values() if entry.titled_as}
+    for entry in list(entries.values()):
+        words = entry.name.split()
+        if len(words) < 2 or entry.kind == "place" or entry.titled_as or words[0] in TITLE_CLASSES:
+            continue
+        person = entries.get(words[-1])
+        if person is None or person.kind == "place" or words[-1] in families:
+            continue
+        del entries[entry.name]
+        person.aliases.extend(entry.all_names())
+        person.mentions += entry.mentions
 
 
 def _pronoun_votes(text: str, entries: dict[str, FoundEntry]) -> tuple[defaultdict[str, Counter[str]], ...]:

@@ -47,6 +47,7 @@ def test_a_family_name_is_as_many_people_as_its_titles_say(pride_project: Projec
     for name, alias in (("Darcy", "Mr. Darcy"), ("Bingley", "Mr. Bingley")):
         assert alias in entries[name].aliases and entries[name].pronouns == "he/him", name
     assert "Colonel Forster" in entries["Forster"].aliases and entries["Forster"].pronouns != "she/her"
+    assert "George Wickham" in entries["Wickham"].aliases  # a full name joins its one-person family name
     for entry in entries.values():  # nobody carries a title of the other sex as another name
         titles = {name.split()[0].rstrip(".") for name in entry.all_names()}
         assert not (titles & {"Mr", "Sir"} and titles & {"Mrs", "Miss", "Lady"}), entry.all_names()
