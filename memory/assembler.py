@@ -60,7 +60,8 @@ class ContextShares:
     on the shared novels with a 1024-token budget: a short pinned opening, a cast
     line drawn from the last forty chunks and placed after the summaries (nearest
     the recent text, which changes as often), listing first the people the recent
-    text does not show, those named last first, each with their other names.
+    text does not show, those named last first, each with their other names and the
+    pronouns the writer gave.
     """
 
     opening: float = 0.03
@@ -79,8 +80,11 @@ class ContextShares:
     facts_recent_first: bool = True
     """Among the cast the recent text does not show, list first those named last (else the most named),
     so that a long cast line cut for the budget loses the people named longest ago."""
-    facts_found_pronouns: bool = True
-    """Give the pronouns extraction found (the writer's are always given)."""
+    facts_found_pronouns: bool = False
+    """Give the pronouns extraction found too (the writer's are always given). Found ones are
+    guesses ("England (he/him)") that cost four tokens a name; without them the line holds
+    more of the cast (names on Treasure Island -6.0% against -1.7%, Pride and Prejudice
+    -1.6% against -1.0%)."""
     facts_places: bool = True
     """List the places named near the cursor too, not only people and things."""
 
