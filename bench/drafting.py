@@ -37,7 +37,7 @@ from bench.machine import machine_description  # noqa: E402
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
 from engine.backend.protocol import SamplingSettings  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
-from engine.workflows.drafting import REWRITES, draft  # noqa: E402
+from engine.workflows.drafting import REWRITES, BeatNotWritten, draft  # noqa: E402
 from memory.assembler import ContextShares  # noqa: E402
 from memory.bible import BibleEntry, save_entry  # noqa: E402
 from memory.continuity import PRONOUN_SETS, pronoun_flips, repeated_ngram_count, single_mentions  # noqa: E402
@@ -180,15 +180,20 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
     with tempfile.TemporaryDirectory() as folder:
         project = build_project(Path(folder) / f"{name}.draftsmith", backend, args.chapters, args.beats, args.beat_words)
         started = time.perf_counter()
-        report = draft(backend, project, None, SamplingSettings(seed=seed, temperature=0.8), shares=shares,
-                       rewrites=rewrites,
-                       on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}", file=sys.stderr,
-                                                   flush=True))
+        stopped = 0
+        try:
+            report = draft(backend, project, None, SamplingSettings(seed=seed, temperature=0.8), shares=shares,
+                           rewrites=rewrites,
+                           on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}",
+                                                       file=sys.stderr, flush=True))
+        except BeatNotWritten as error:  # measure what was drafted; the stop is a figure of its own
+            print(f"  seed {seed}, {name}: {error}", file=sys.stderr, flush=True)
+            report, stopped = error.report, 1
         text = "\n\n".join(d.text for d in project.store.documents() if d.kind == "chapter")
         beats = beat_passages(project)
         figures = {"tokens_per_second": report.tokens_per_second, "off_topic_retries": report.off_topic_retries,
                    "pronoun_retries": report.pronoun_retries, "commentary_retries": report.commentary_retries,
-                   "seconds": time.perf_counter() - started}
+                   "stopped": stopped, "seconds": time.perf_counter() - started}
         result = {**measure(text, beats), **figures}
         if args.keep:
             chapters = [(d.title, d.text) for d in project.store.documents() if d.kind == "chapter"]
@@ -209,6 +214,7 @@ ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of 
         ("commentary_retries", "passages written again, about a book instead of telling it (total)"),
         ("off_topic_retries", "passages written again, naming nobody in their beat (total)"),
         ("pronoun_retries", "passages written again, a pronoun against the bible (total)"),
+        ("stopped", "drafts stopped at a beat with no usable prose in every try"),
         ("seconds", "seconds (total)"))
 
 
@@ -228,7 +234,7 @@ def remeasure(stem: Path) -> dict:
     chapters = stem.with_suffix(".md").read_text(encoding="utf-8").split("\n\n" + HEADING_MARK)
     text = "\n\n".join(chapter.removeprefix(HEADING_MARK).partition("\n\n")[2] for chapter in chapters)
     beats = [(b["beat"], b["passage"]) for b in json.loads(Path(f"{stem}-beats.json").read_text(encoding="utf-8"))]
-    return {**measure(text, beats), **json.loads(Path(f"{stem}-run.json").read_text(encoding="utf-8"))}
+    return {"stopped": 0, **measure(text, beats), **json.loads(Path(f"{stem}-run.json").read_text(encoding="utf-8"))}
 
 
 def mean_of(results: list[dict]) -> dict:

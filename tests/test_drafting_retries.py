@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings
-from engine.workflows.drafting import draft
+from engine.workflows.drafting import PASSAGE_ATTEMPTS, BeatNotWritten, draft
 from memory.bible import BibleEntry, save_entry
 from memory.drafts import drafted_passages
 from memory.outline_store import PlannedNode, add_children, create_book
@@ -94,6 +94,18 @@ def test_no_rewrites_keeps_the_first_passage_however_flawed(one_beat) -> None:
     assert backend.calls == 1
     assert (report.off_topic_retries, report.pronoun_retries) == (0, 0)
     assert drafted_passages(project, [beat_id])[beat_id] == FLIPPED
+
+
+def test_a_beat_with_no_usable_prose_stops_the_draft_with_what_it_did(one_beat) -> None:
+    """The stop says which beat, saves nothing half-made, and carries the draft's report
+    so that a benchmark can still measure the beats before it."""
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([""])
+    with pytest.raises(BeatNotWritten, match="no usable prose for Beat 1") as stop:
+        draft(backend, project, settings=SamplingSettings(seed=1))
+    assert backend.calls == PASSAGE_ATTEMPTS
+    assert stop.value.report is not None and stop.value.report.passages == 0
+    assert beat_id not in drafted_passages(project, [beat_id])
 
 
 REVIEW = ("In this chapter, we got to see Ada Fenn climb the stairs of her lighthouse. The main character "

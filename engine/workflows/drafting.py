@@ -94,6 +94,16 @@ class DraftReport:
                 "pronoun_retries": self.pronoun_retries, "commentary_retries": self.commentary_retries}
 
 
+class BeatNotWritten(BackendError):
+    """The model wrote nothing usable for a beat in every try; the draft stops there.
+
+    ``report`` holds what the draft did up to then (beats, rewrites, speed), so that a
+    caller measuring the draft can still read it; every finished beat is saved.
+    """
+
+    report: DraftReport | None = None
+
+
 def chapters_to_draft(outline: Outline, node_id: int | None) -> list[OutlineNode]:
     """The chapter nodes at or under ``node_id`` (every chapter by default)."""
     if node_id is None:
@@ -133,8 +143,13 @@ def draft(
             expand_node(backend, project, chapter.id, count=min(count, 8), level="beat", seed=settings.seed,
                         cancel=cancel)
             outline = load_outline(project.store)
-        chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
-                                        report, on_progress, on_text, shares, rewrites)
+        try:
+            chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
+                                            report, on_progress, on_text, shares, rewrites)
+        except BeatNotWritten as error:
+            report.seconds = time.perf_counter() - started
+            error.report = report
+            raise
         report.chapters.append(chapter_report)
         if cancel.is_set():
             report.stopped = True
@@ -164,7 +179,7 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
         if cancel.is_set():
             break
         if not passage:
-            raise BackendError(f"The model wrote no usable prose for {outline.label(leaf)} of "
+            raise BeatNotWritten(f"The model wrote no usable prose for {outline.label(leaf)} of "
                                f"{outline.label(chapter)} in {PASSAGE_ATTEMPTS} tries; drafted beats are saved.")
         document = append_passage(project, chapter, leaf, passage)
         project.ensure_summaries()
