@@ -189,14 +189,14 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
         except BeatNotWritten as error:  # measure what was drafted; the stop is a figure of its own
             print(f"  seed {seed}, {name}: {error}", file=sys.stderr, flush=True)
             report, stopped = error.report, 1
-        text = "\n\n".join(d.text for d in project.store.documents() if d.kind == "chapter")
+        chapters = [(d.title, d.text) for d in project.store.documents() if d.kind == "chapter"]
+        text = "\n\n".join(chapter_text for _, chapter_text in chapters)
         beats = beat_passages(project)
         figures = {"tokens_per_second": report.tokens_per_second, "off_topic_retries": report.off_topic_retries,
                    "pronoun_retries": report.pronoun_retries, "commentary_retries": report.commentary_retries,
                    "stopped": stopped, "seconds": time.perf_counter() - started}
         result = {**measure(text, beats), **figures}
         if args.keep:
-            chapters = [(d.title, d.text) for d in project.store.documents() if d.kind == "chapter"]
             keep_draft(args.keep / f"{name}-seed{seed}", chapters, beats, figures)
         project.close()
     return result
