@@ -194,6 +194,7 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
         beats = beat_passages(project)
         figures = {"tokens_per_second": report.tokens_per_second, "off_topic_retries": report.off_topic_retries,
                    "pronoun_retries": report.pronoun_retries, "commentary_retries": report.commentary_retries,
+                   "stray_retries": report.stray_retries,
                    "stopped": stopped, "seconds": time.perf_counter() - started}
         result = {**measure(text, beats), **figures}
         if args.keep:
@@ -214,6 +215,7 @@ ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of 
         ("commentary_retries", "passages written again, about a book instead of telling it (total)"),
         ("off_topic_retries", "passages written again, naming nobody in their beat (total)"),
         ("pronoun_retries", "passages written again, a pronoun against the bible (total)"),
+        ("stray_retries", "passages written again, bringing in many names new to the book (total)"),
         ("stopped", "drafts stopped at a beat with no usable prose in every try"),
         ("seconds", "seconds (total)"))
 
@@ -234,7 +236,8 @@ def remeasure(stem: Path) -> dict:
     chapters = stem.with_suffix(".md").read_text(encoding="utf-8").split("\n\n" + HEADING_MARK)
     text = "\n\n".join(chapter.removeprefix(HEADING_MARK).partition("\n\n")[2] for chapter in chapters)
     beats = [(b["beat"], b["passage"]) for b in json.loads(Path(f"{stem}-beats.json").read_text(encoding="utf-8"))]
-    return {"stopped": 0, **measure(text, beats), **json.loads(Path(f"{stem}-run.json").read_text(encoding="utf-8"))}
+    # Drafts kept before a figure existed count none of it: their runs had no such stop or check.
+    return {"stopped": 0, "stray_retries": 0, **measure(text, beats), **json.loads(Path(f"{stem}-run.json").read_text(encoding="utf-8"))}
 
 
 def mean_of(results: list[dict]) -> dict:

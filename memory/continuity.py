@@ -133,6 +133,30 @@ def single_mentions(text: str, known: set[str]) -> list[str]:
     return sorted(name for name, count in counts.items() if count == 1 and name not in known_words)
 
 
+def names_used(text: str) -> set[str]:
+    """The capitalised names ``text`` uses in mid-sentence, as drift is counted (no possessive 's)."""
+    return {m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(text)} - set(_NOT_NAMES)
+
+
+def new_names(passage: str, known: set[str]) -> list[str]:
+    """The names a passage brings in that share no word with a ``known`` name."""
+    known_words = {word for name in known for word in name.split()}
+    return sorted(names_used(passage) - known_words)
+
+
+def book_names(project: Project) -> set[str]:
+    """Every name the book already has: its bible's, its outline's and its manuscript's."""
+    text = "\n\n".join(d.text for d in project.store.documents() if d.text)
+    bible = {name for entry in project.bible() for name in entry.all_names()}
+    return bible | outline_names(project) | names_used(text)
+
+
+def outline_names(project: Project) -> set[str]:
+    """The names the outline gives: its characters and the names in its titles and synopses."""
+    return {name for node in load_outline(project.store).nodes.values()
+            for name in [*node.characters, *names_in(node.title), *names_in(node.synopsis)]}
+
+
 def _times(count: int) -> str:
     return "once" if count == 1 else f"{count} times"
 
@@ -174,9 +198,7 @@ def project_continuity(project: Project, chapter: int | None = None) -> list[Con
         if not 1 <= chapter <= len(chapters):
             raise ProjectError(f"The manuscript has {len(chapters)} chapters; there is no chapter {chapter}.")
     labelled = [(f"Chapter {i} ({d.title})", d.text) for i, d in enumerate(chapters, start=1)]
-    outline_names = {name for node in load_outline(project.store).nodes.values()
-                     for name in [*node.characters, *names_in(node.title), *names_in(node.synopsis)]}
-    issues = continuity_report(labelled, project.bible(), outline_names)
+    issues = continuity_report(labelled, project.bible(), outline_names(project))
     if chapter is not None:
         issues = [issue for issue in issues if issue.chapter == labelled[chapter - 1][0]]
     return issues

@@ -31,7 +31,7 @@ def test_a_kept_draft_measures_again_as_it_measured(tmp_path: Path) -> None:
     beats = [("Ada Fenn climbs the lighthouse stairs as the storm rises and trims the lamp.", chapters[0][1]),
              ("Silas asks Ada whether anyone came ashore from the wreck, and she lies.", chapters[1][1])]
     figures = {"tokens_per_second": 40.0, "off_topic_retries": 1, "pronoun_retries": 0,
-               "commentary_retries": 0, "stopped": 0, "seconds": 12.0}
+               "commentary_retries": 0, "stray_retries": 2, "stopped": 0, "seconds": 12.0}
     keep_draft(tmp_path / "memory-seed7", chapters, beats, figures)
     again = remeasure(tmp_path / "memory-seed7")
     assert again == {**measure("\n\n".join(text for _, text in chapters), beats), **figures}

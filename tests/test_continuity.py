@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from memory.bible import BibleEntry
-from memory.continuity import continuity_report, loops, pronoun_flips, repeated_ngram_count, single_mentions
+from memory.continuity import (continuity_report, loops, new_names, pronoun_flips, repeated_ngram_count,
+                               single_mentions)
 
 FLIPPED = (
     "Mara Quell walked to the harbour at dawn. She counted the crates twice. "
@@ -73,3 +74,9 @@ def test_a_short_line_said_over_and_over_is_a_loop() -> None:
     text = '"I wish you were here." Ada looked away. "I wish you were here." Tom left. "I wish you were here."'
     assert loops(text) == ['"i wish you were here."']
     assert loops('"I wish you were here." Ada looked away. "I wish you were here."') == []  # twice is a refrain
+
+
+def test_new_names_are_those_sharing_no_word_with_a_known_name() -> None:
+    passage = "Mara rowed past the Quell jetty, where Ortega's brother and a man from Valparaiso sat."
+    assert new_names(passage, {"Mara Quell", "Tomas"}) == ["Ortega", "Valparaiso"]
+    assert new_names(passage, {"Mara Quell", "Ortega", "Valparaiso"}) == []

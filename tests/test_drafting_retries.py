@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings
-from engine.workflows.drafting import PASSAGE_ATTEMPTS, BeatNotWritten, draft
+from engine.workflows.drafting import PASSAGE_ATTEMPTS, STRAY_NAMES, BeatNotWritten, draft
 from memory.bible import BibleEntry, save_entry
-from memory.drafts import drafted_passages
-from memory.outline_store import PlannedNode, add_children, create_book
+from memory.continuity import names_used, new_names
+from memory.drafts import chapter_document, drafted_passages
+from memory.editing import save_document_text
+from memory.outline_store import PlannedNode, add_children, create_book, load_outline
 from memory.project import Project
 from prompts import RenderedPrompt
 
@@ -34,15 +36,18 @@ ON_TOPIC = ("Ada Fenn climbed the iron stairs with the oil can knocking at her k
 
 
 class ScriptedFakeBackend:
-    """A fake backend that writes the given passages in turn, one per call."""
+    """A fake backend that writes the given passages in turn, one per call; like a model, it
+    continues its prompt, so a passage the prompt already starts is written from there on."""
 
     description = "scripted fake model (tests)"
     context_length = 4096
     prompt_style = PromptStyle.COMPLETION
 
-    def __init__(self, passages: list[str]) -> None:
+    def __init__(self, passages: list[str], style: PromptStyle = PromptStyle.COMPLETION) -> None:
         self.passages = list(passages)
+        self.prompt_style = style
         self.calls = 0
+        self.prompts: list[str] = []
         self.last_stats: GenerationStats | None = None
 
     def count_tokens(self, text: str) -> int:
@@ -52,8 +57,10 @@ class ScriptedFakeBackend:
                cancel: threading.Event | None = None) -> Iterator[str]:
         text = self.passages[min(self.calls, len(self.passages) - 1)]
         self.calls += 1
+        self.prompts.append(prompt.text)
         self.last_stats = GenerationStats(generated_tokens=len(text.split()), stop_reason="stop")
-        yield " " + text
+        last_line = prompt.text.rsplit("\n", 1)[-1]
+        yield text[len(last_line):] if last_line and text.startswith(last_line) else " " + text
 
 
 @pytest.fixture
@@ -78,8 +85,9 @@ def one_beat(tmp_path: Path) -> tuple[Project, int]:
     ([WANDERING, FLIPPED], 2, 1, 0, FLIPPED),  # about Ada, if with a slip, beats about nobody
 ])
 def test_a_flawed_passage_is_written_once_more(one_beat, written, calls, off_topic, flipped, kept) -> None:
+    """Which passage is kept (an instruct model's, whose rewrites are wholly its own)."""
     project, beat_id = one_beat
-    backend = ScriptedFakeBackend(written)
+    backend = ScriptedFakeBackend(written, PromptStyle.CHAT)
     report = draft(backend, project, settings=SamplingSettings(seed=1))
     assert backend.calls == calls
     assert (report.off_topic_retries, report.pronoun_retries) == (off_topic, flipped)
@@ -119,8 +127,78 @@ REVIEW = ("In this chapter, we got to see Ada Fenn climb the stairs of her light
 def test_a_passage_about_the_book_instead_of_telling_it_is_written_again(one_beat, written, calls, commentary,
                                                                          kept) -> None:
     project, beat_id = one_beat
-    backend = ScriptedFakeBackend(written)
+    backend = ScriptedFakeBackend(written, PromptStyle.CHAT)
     report = draft(backend, project, settings=SamplingSettings(seed=1))
     assert backend.calls == calls
     assert report.commentary_retries == commentary and report.as_dict()["commentary_retries"] == commentary
     assert drafted_passages(project, [beat_id])[beat_id] == kept
+
+
+STRAYED = ("Ada Fenn kept the light, which was listed by the Irish Maritime and Coastguard Agency in 1983 "
+           "under the National Heritage Act, and she had come to it from Dublin by way of Scotland.")
+
+
+@pytest.mark.parametrize(("written", "calls", "strays", "kept"), [
+    ([STRAYED, ON_TOPIC], 2, 1, ON_TOPIC),  # an encyclopedia entry with Ada in it: written again
+    ([STRAYED, STRAYED], 2, 1, STRAYED),  # strays both times: the first is kept, nothing is lost
+    ([WANDERING, STRAYED], 2, 0, STRAYED),  # about Ada, if straying, beats about nobody
+])
+def test_a_passage_bringing_in_many_names_new_to_the_book_is_written_again(one_beat, written, calls, strays,
+                                                                           kept) -> None:
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend(written, PromptStyle.CHAT)
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
+    assert backend.calls == calls
+    assert report.stray_retries == strays and report.as_dict()["stray_retries"] == strays
+    assert drafted_passages(project, [beat_id])[beat_id] == kept
+
+
+def test_names_the_book_already_has_are_no_strays(one_beat) -> None:
+    """The same names, once the writer's text holds them, are the book's own: no rewrite."""
+    project, beat_id = one_beat
+    outline = load_outline(project.store)
+    document = chapter_document(project, outline.nodes[outline.nodes[beat_id].parent_id])
+    save_document_text(project, document.id, "In her youth Ada Fenn wrote to the Irish Maritime and Coastguard "
+                       "Agency from Dublin, and to the keepers of the National Heritage Act in Scotland.")
+    backend = ScriptedFakeBackend([STRAYED, ON_TOPIC])
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
+    assert backend.calls == 1 and report.stray_retries == 0
+    assert drafted_passages(project, [beat_id])[beat_id] == STRAYED
+
+
+@pytest.mark.parametrize(("novel", "most"), [("pride_and_prejudice", 0.02), ("treasure_island", 0.06)])
+def test_novels_seldom_bring_in_as_many_new_names_as_a_stray_passage(corpus, novel, most) -> None:
+    """The stray rule's threshold, checked on real novels: past their first tenth, few 250-word
+    stretches bring in STRAY_NAMES names the book has not used before."""
+    words = (corpus / f"{novel}.txt").read_text(encoding="utf-8").split()
+    seen: set[str] = set()
+    stretches = strays = 0
+    for start in range(0, len(words), 250):
+        passage = " ".join(words[start:start + 250])
+        if start >= len(words) // 10:
+            stretches += 1
+            strays += len(new_names(passage, seen)) >= STRAY_NAMES
+        seen |= names_used(passage)
+    assert 0 < strays / stretches <= most
+
+
+RETURNED = "Ada climbed to the lamp room at last and trimmed the wick while the storm came in."
+
+
+def test_a_base_models_rewrite_starts_with_the_name_of_the_beats_character(one_beat) -> None:
+    """A base model that wandered off is given the name the beat calls its character to go on
+    from; an instruct model's rewrite is its own."""
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([WANDERING, RETURNED])
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
+    assert not backend.prompts[0].endswith("Ada") and backend.prompts[1].endswith("\n\nAda")
+    assert report.off_topic_retries == 1
+    assert drafted_passages(project, [beat_id])[beat_id] == RETURNED
+
+
+def test_an_instruct_models_rewrite_is_not_given_a_name(one_beat) -> None:
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([WANDERING, RETURNED], PromptStyle.CHAT)
+    draft(backend, project, settings=SamplingSettings(seed=1))
+    assert not backend.prompts[1].endswith("Ada")
+    assert drafted_passages(project, [beat_id])[beat_id] == RETURNED

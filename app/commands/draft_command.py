@@ -90,6 +90,8 @@ def run_draft(args: argparse.Namespace) -> int:
             print(f"{report.off_topic_retries} written again because they named none of their beat's characters")
         if report.pronoun_retries:
             print(f"{report.pronoun_retries} written again because they gave a character the wrong pronoun")
+        if report.stray_retries:
+            print(f"{report.stray_retries} written again because they brought in many names the book has never used")
     if report.stopped:
         print("Stopped. Every finished beat is saved; run the same command to resume.", file=sys.stderr)
         return 130

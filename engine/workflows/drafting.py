@@ -10,6 +10,7 @@ starts at the first beat not yet drafted.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from engine.workflows.passage_cleaning import is_commentary
 from engine.workflows.planning import expand_node
 from memory.assembler import ContextShares
 from memory.bible import BibleEntry, entries_mentioned, extract_bible
-from memory.continuity import bible_pronoun_flips
+from memory.continuity import bible_pronoun_flips, book_names, new_names
 from memory.drafts import append_passage, chapter_document
 from memory.extractive import shorten
 from memory.outline import Outline, OutlineNode
@@ -34,9 +35,15 @@ from memory.store import Document
 PASSAGE_ATTEMPTS = 3
 REWRITES = 1
 """A passage that talks about a book instead of being one (a review, a blurb), names none of its
-beat's characters, or calls one of them by the pronoun the bible does not give them, is written
-once more; the better of the two is kept, the first if neither is better (a scene may rightly
-go on with "she" alone)."""
+beat's characters, calls one of them by the pronoun the bible does not give them, or brings in
+many names the book has never used, is written once more; the better of the two is kept, the
+first if neither is better (a scene may rightly go on with "she" alone)."""
+STRAY_NAMES = 4
+"""A passage bringing in this many names that neither the book so far, its bible nor its outline
+uses has likely strayed into another text: an encyclopedia entry ("the Irish Maritime and
+Coastguard Agency"), another story. Novels seldom do it: past their first tenth, 6 of 438
+250-word stretches of Pride and Prejudice bring in four names new to the book, and 12 of 247 in
+Treasure Island, so a rewrite there costs time, never text (the better passage is kept)."""
 BEAT_WORDS = 300
 """A chapter with no beats gets about one beat per this many words of its target."""
 
@@ -82,6 +89,8 @@ class DraftReport:
     """Passages written again because they gave a character the wrong pronoun."""
     commentary_retries: int = 0
     """Passages written again because they talked about a book (a review, a blurb) instead of telling it."""
+    stray_retries: int = 0
+    """Passages written again because they brought in many names the book has never used."""
 
     @property
     def tokens_per_second(self) -> float:
@@ -91,7 +100,8 @@ class DraftReport:
         return {"chapters": [c.as_dict() for c in self.chapters], "passages": self.passages,
                 "tokens_per_second": round(self.tokens_per_second, 1), "seconds": round(self.seconds, 1),
                 "stopped": self.stopped, "off_topic_retries": self.off_topic_retries,
-                "pronoun_retries": self.pronoun_retries, "commentary_retries": self.commentary_retries}
+                "pronoun_retries": self.pronoun_retries, "commentary_retries": self.commentary_retries,
+                "stray_retries": self.stray_retries}
 
 
 class BeatNotWritten(BackendError):
@@ -197,17 +207,20 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
                 report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None,
                 rewrites: int) -> str:
     """One beat's passage, written again (another seed) when it comes out empty, talks about a
-    book instead of telling it, is about nobody it names, or has a character's pronoun against
-    the bible. Each rewrite is counted once, under its worst reason."""
-    people, bible = beat_people(project, leaf), project.bible()
+    book instead of telling it, is about nobody it names, has a character's pronoun against
+    the bible, or strays from the book. Each rewrite is counted once, under its worst reason."""
+    people, bible, known = beat_people(project, leaf), project.bible(), book_names(project)
+    # A try after the first starts with the beat's first character's name: a small base model
+    # that lost the scene (in a loop of its own, or in another text) is pulled back to it.
+    name = name_as_planned(people[0], _plan_text(leaf)) if people else ""
     note, heading = outline_note(outline, chapter, leaf), chapter_heading(outline, chapter)
     empty_tries = 0
-    flawed: list[tuple[bool, bool, int, str]] = []  # (about a book, about nobody, pronoun flips, passage)
+    flawed: list[tuple[bool, bool, int, bool, str]] = []  # (about a book, about nobody, flips, strays, passage)
     for attempt in range(PASSAGE_ATTEMPTS + rewrites):
         attempt_settings = settings if attempt == 0 or settings.seed is None else \
             replace(settings, seed=settings.seed + 1000 * attempt)
         passage = write_passage(backend, project, document, note, words, attempt_settings, cancel, on_text,
-                                heading=heading, shares=shares)
+                                heading=heading, shares=shares, first_words=name if attempt else "")
         stats = backend.last_stats
         if stats is not None:
             report.generated_tokens += stats.generated_tokens
@@ -221,21 +234,32 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
             continue
         commentary, off_topic = is_commentary(passage), not names_any(passage, people)
         flips = bible_pronoun_flips(passage, bible)
-        if not commentary and not off_topic and not flips:
+        strays = len(new_names(passage, known)) >= STRAY_NAMES
+        if not commentary and not off_topic and not flips and not strays:
             return passage
-        flawed.append((commentary, off_topic, flips, passage))
+        flawed.append((commentary, off_topic, flips, strays, passage))
         if len(flawed) > rewrites:
             break
         report.commentary_retries += commentary
         report.off_topic_retries += off_topic and not commentary
         report.pronoun_retries += bool(flips) and not commentary and not off_topic
-    return min(flawed, key=lambda item: item[:3])[3] if flawed else ""
+        report.stray_retries += strays and not commentary and not off_topic and not flips
+    return min(flawed, key=lambda item: item[:4])[4] if flawed else ""
 
 
 def beat_people(project: Project, node: OutlineNode) -> list[BibleEntry]:
-    """The bible's characters the beat's plan mentions."""
-    plan = " ".join([node.title, node.synopsis, *node.characters])
-    return [entry for entry, _ in entries_mentioned(project.bible(), plan) if entry.kind == "character"]
+    """The bible's characters the beat's plan mentions, the most mentioned first."""
+    return [entry for entry, _ in entries_mentioned(project.bible(), _plan_text(node)) if entry.kind == "character"]
+
+
+def name_as_planned(entry: BibleEntry, plan: str) -> str:
+    """What the plan calls a character (the longest of their names it uses), else their main name."""
+    used = [name for name in entry.all_names() if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", plan)]
+    return max(used, key=len) if used else entry.name
+
+
+def _plan_text(node: OutlineNode) -> str:
+    return " ".join([node.title, node.synopsis, *node.characters])
 
 
 def names_any(passage: str, people: list[BibleEntry]) -> bool:

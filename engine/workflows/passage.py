@@ -64,14 +64,18 @@ def write_passage(
     on_text: Callable[[str], None] | None = None,
     heading: str = "",
     shares: ContextShares | None = None,
+    first_words: str = "",
 ) -> str:
     """Generate a passage to follow ``document``'s text; empty if cancelled.
 
     A base model reads the outline note before the recent text and continues from
     prose (``heading`` starts an empty chapter); an instruct model reads the note last.
+    A base model's passage starts with ``first_words`` when given (a character's name
+    pulls a model that lost the scene back to it); an instruct model's answer is its own.
     """
     cancel = cancel or threading.Event()
     base_model = backend.prompt_style is PromptStyle.COMPLETION
+    first_words = first_words.strip() if base_model else ""
     passage = ""
     for _ in range(ROUNDS if base_model else 1):
         missing = target_words - len(passage.split())
@@ -82,17 +86,25 @@ def write_passage(
         # An empty chapter starts after its heading and a blank line: the cue for a new paragraph of prose.
         opening = heading if heading and not document.text else ""
         lead = f"{opening}\n\n{passage}" if opening and passage else passage or (f"{opening}\n\n" if opening else "")
+        prefix = first_words if not passage else ""  # the lead is empty or ends with a blank line here
+        lead = f"{lead}{prefix}" if prefix else lead
         context = assemble(project, context_budget(backend, round_settings),
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
                            beat_last=not base_model, lead=lead if base_model else "", shares=shares)
         prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
         piece = ""
+        if prefix and on_text is not None:
+            on_text(prefix)
         for token_text in backend.stream(prompt, round_settings, cancel):
             piece += token_text
             if on_text is not None:
                 on_text(token_text)
         if cancel.is_set():
             return ""
+        if not piece.strip():  # nothing written: no passage, whatever it was to start with
+            break
+        if prefix and not piece.startswith("\n"):  # the first words are the passage's own, cleaned with it
+            piece = prefix + piece
         # Sentences the chapter or the prompt (summaries, cast, recent text) already hold are copies.
         cleaned = clean_passage(piece, note, earlier=context.text, chapter=f"{document.text}\n\n{passage}")
         if not cleaned:
