@@ -28,6 +28,8 @@ TITLE_CLASSES = {
 }
 """Titles of different classes before one family name are different people; the titles
 left out (Dr, Captain, Colonel, Professor) say nothing of who is meant."""
+BARE_TITLES = frozenset((*HONORIFICS, "Doctor", "General", "Major", "Admiral", "Squire"))
+"""A title on its own ("the Colonel") is somebody named elsewhere, not an entry of its own."""
 CLASS_PRONOUNS = {"man": "he/him", "wife": "she/her", "maid": "she/her"}
 PLACE_WORDS = frozenset("Lodge Park Hall House Street Island Inlet Dock Abbey Castle Court Manor Road Lane "
                         "Square Bay Harbour Harbor Bridge Church Cathedral Mill Farm Inn Tavern Station".split())
@@ -105,7 +107,7 @@ def _tally(text: str) -> _Tally:
     tally = _Tally()
     for match in _CANDIDATE.finditer(text):
         name = match.group("name")
-        if name.split()[0] in _NOT_NAMES:
+        if name.split()[0] in _NOT_NAMES or name in BARE_TITLES:
             continue
         tally.counts[name] += 1
         title = match.group("title")

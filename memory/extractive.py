@@ -18,7 +18,10 @@ _NOT_NAMES = frozenset(
     "I The A An And But Or If When Then There This That These Those He She It They We You His Her Its Their "
     "Our Your My Mr Mrs Miss Ms Dr Mister Madam Sir Lady Lord Captain Yes No Oh Well What Why How Who Where Which Not So "
     "Chapter Part Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December".split()
+    "June July August September October November December "
+    # Capitalised mid-sentence, yet nobody in the cast: exclamations, feasts, peoples and tongues.
+    "God Heaven Providence Bible Christmas Easter St English French Spanish Dutch German Irish Scotch Scottish "
+    "Welsh British American Italian".split()
 )
 
 

@@ -77,6 +77,17 @@ def test_pronouns_of_a_first_person_narrators_friends(treasure_project: Project)
     assert "Flint's" not in entries  # possessives fold into the name
 
 
+def test_words_that_name_nobody_in_the_cast_are_no_entries(pride_project: Project, treasure_project: Project) -> None:
+    """Exclamations ("God knows"), peoples and tongues ("in French") and a title on its own
+    ("the Colonel") are capitalised mid-sentence, but none is a person or place of the book."""
+    pride = {entry.name for entry in load_bible(pride_project.store)}
+    treasure = {entry.name for entry in load_bible(treasure_project.store)}
+    assert not {"God", "Heaven", "Colonel"} & pride
+    assert not {"God", "Providence", "Bible", "French", "English", "Spanish"} & treasure
+    assert {"Colonel Forster", "Colonel Fitzwilliam"} <= {name for entry in load_bible(pride_project.store)
+                                                          for name in entry.all_names()}
+
+
 def test_the_writers_entries_survive_extraction(tmp_path: Path, tokenizer) -> None:
     store = ProjectStore(tmp_path / "book.draftsmith", create=True)
     text = "Chapter 1\n\n" + "Then Ada Quill walked home, and later Ada met Brom at the mill. " * 5
