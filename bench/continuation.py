@@ -82,15 +82,17 @@ def parse_variant(text: str) -> tuple[str, ContextShares]:
 
 
 def evaluate(backend: LlamaBackend, project: Project, budget: int, cursors: int,
-             variants: dict[str, ContextShares]) -> dict[str, Score]:
+             variants: dict[str, ContextShares], positions: tuple[float, ...] = (0.5,)) -> dict[str, Score]:
+    """Scores at ``cursors`` chapters of the second half, at each of ``positions`` (shares of
+    the chapter's paragraphs) in each: more positions, more name tokens, steadier figures."""
     chapters = project.store.chapters()
     half = len(chapters) // 2
     picks = [half + round(i * (len(chapters) - half - 1) / max(1, cursors - 1)) for i in range(cursors)]
     scores = {name: Score([], []) for name in ["sliding window", *variants]}
-    for pick in picks:
+    for pick, position in ((pick, position) for pick in picks for position in positions):
         chapter = chapters[pick]
         spans = paragraph_spans(chapter.text)
-        paragraph = max(2, len(spans) // 2)
+        paragraph = max(2, int(len(spans) * position))
         offset = spans[paragraph - 1][0]
         following = backend.tokenize("\n\n" + chapter.text[offset:])[:CONTINUATION_TOKENS]
         before = backend.tokenize(story_text_before(project, chapter.id, offset))
@@ -112,6 +114,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=1024)
     parser.add_argument("--cursors", type=int, default=12)
+    parser.add_argument("--positions", type=float, nargs="+", default=[0.5], metavar="SHARE",
+                        help="where in each chapter to score, as shares of its paragraphs (default: the middle)")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=KEY:VALUE,...",
                         help="also measure other section shares, e.g. 'no-opening=opening:0'")
     parser.add_argument("--json", action="store_true")
@@ -126,7 +130,7 @@ def main() -> int:
             import_manuscript(project.store, CORPUS / f"{novel}.txt", backend.count_tokens)
             project.ensure_summaries()
             extract_bible(project.store)
-            results[novel] = evaluate(backend, project, args.budget, args.cursors, variants)
+            results[novel] = evaluate(backend, project, args.budget, args.cursors, variants, tuple(args.positions))
             project.close()
     rows = []
     for novel, scores in results.items():
@@ -140,11 +144,14 @@ def main() -> int:
                 "tokens": len(window.overall), "name_tokens": len(window.names),
             })
     if args.json:
-        print(json.dumps({"machine": machine_description(), "budget": args.budget, "rows": rows}, indent=2))
+        print(json.dumps({"machine": machine_description(), "budget": args.budget, "positions": args.positions,
+                          "rows": rows}, indent=2))
         return 0
     print(f"Machine: {machine_description()}")
-    print(f"Gemma 3 270M Q4_K_M, budget {args.budget} tokens, {args.cursors} cursors per novel over its second "
-          f"half, true next {CONTINUATION_TOKENS} tokens; mean NLL in nats/token (lower is better)\n")
+    where = ", ".join(f"{p:g}" for p in args.positions)
+    print(f"Gemma 3 270M Q4_K_M, budget {args.budget} tokens, {args.cursors} chapters per novel over its second "
+          f"half, scored at {where} of each chapter's paragraphs, true next {CONTINUATION_TOKENS} tokens; "
+          f"mean NLL in nats/token (lower is better)\n")
     print("| novel | context | tokens (names) | sliding window | memory layer | change | names: window "
           "| names: memory | names: change |")
     print("|---|---|---|---|---|---|---|---|---|")
