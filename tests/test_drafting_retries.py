@@ -119,39 +119,25 @@ def test_a_beat_with_no_usable_prose_stops_the_draft_with_what_it_did(one_beat) 
 REVIEW = ("In this chapter, we got to see Ada Fenn climb the stairs of her lighthouse. The main character "
           "is brave and I liked her a lot.")
 
-
-@pytest.mark.parametrize(("written", "calls", "commentary", "kept"), [
-    ([REVIEW, ON_TOPIC], 2, 1, ON_TOPIC),  # a review of the book, not the book: written again
-    ([REVIEW, WANDERING], 2, 1, WANDERING),  # prose about nobody in the beat is still better than a review
-])
-def test_a_passage_about_the_book_instead_of_telling_it_is_written_again(one_beat, written, calls, commentary,
-                                                                         kept) -> None:
-    project, beat_id = one_beat
-    backend = ScriptedFakeBackend(written, PromptStyle.CHAT)
-    report = draft(backend, project, settings=SamplingSettings(seed=1))
-    assert backend.calls == calls
-    assert report.commentary_retries == commentary and report.as_dict()["commentary_retries"] == commentary
-    assert drafted_passages(project, [beat_id])[beat_id] == kept
-
-
 STRAYED = ("Ada Fenn kept the light, which was listed by the Irish Maritime and Coastguard Agency in 1983 "
            "under the National Heritage Act, and she had come to it from Dublin by way of Scotland.")
 
 
-@pytest.mark.parametrize(("written", "calls", "strays", "kept"), [
-    ([STRAYED, ON_TOPIC], 2, 1, ON_TOPIC),  # an encyclopedia entry with Ada in it: written again
-    ([STRAYED, STRAYED], 2, 1, STRAYED),  # strays both times: the first is kept, nothing is lost
-    ([WANDERING, STRAYED], 2, 0, STRAYED),  # about Ada, if straying, beats about nobody
+@pytest.mark.parametrize(("written", "reason", "kept"), [
+    ([REVIEW, ON_TOPIC], "commentary_retries", ON_TOPIC),  # a review of the book, not the book: written again
+    ([REVIEW, WANDERING], "commentary_retries", WANDERING),  # prose about nobody in the beat beats a review
+    ([STRAYED, ON_TOPIC], "stray_retries", ON_TOPIC),  # an encyclopedia entry with Ada in it: written again
+    ([STRAYED, STRAYED], "stray_retries", STRAYED),  # strays both times: the first is kept, nothing is lost
+    ([WANDERING, STRAYED], "off_topic_retries", STRAYED),  # about Ada, if straying, beats about nobody
 ])
-def test_a_passage_bringing_in_many_names_new_to_the_book_is_written_again(one_beat, written, calls, strays,
-                                                                           kept) -> None:
+def test_a_passage_about_a_book_or_straying_from_it_is_written_again(one_beat, written, reason, kept) -> None:
+    """Each rewrite is counted once, under its worst reason."""
     project, beat_id = one_beat
     backend = ScriptedFakeBackend(written, PromptStyle.CHAT)
     report = draft(backend, project, settings=SamplingSettings(seed=1))
-    assert backend.calls == calls
-    assert report.stray_retries == strays and report.as_dict()["stray_retries"] == strays
+    assert backend.calls == 2
+    assert {key: n for key, n in report.as_dict().items() if key.endswith("_retries") and n} == {reason: 1}
     assert drafted_passages(project, [beat_id])[beat_id] == kept
-
 
 def test_names_the_book_already_has_are_no_strays(one_beat) -> None:
     """The same names, once the writer's text holds them, are the book's own: no rewrite."""
@@ -164,7 +150,6 @@ def test_names_the_book_already_has_are_no_strays(one_beat) -> None:
     report = draft(backend, project, settings=SamplingSettings(seed=1))
     assert backend.calls == 1 and report.stray_retries == 0
     assert drafted_passages(project, [beat_id])[beat_id] == STRAYED
-
 
 @pytest.mark.parametrize(("novel", "most"), [("pride_and_prejudice", 0.02), ("treasure_island", 0.06)])
 def test_novels_seldom_bring_in_as_many_new_names_as_a_stray_passage(corpus, novel, most) -> None:
@@ -181,9 +166,7 @@ def test_novels_seldom_bring_in_as_many_new_names_as_a_stray_passage(corpus, nov
         seen |= names_used(passage)
     assert 0 < strays / stretches <= most
 
-
 RETURNED = "Ada climbed to the lamp room at last and trimmed the wick while the storm came in."
-
 
 def test_a_base_models_rewrite_starts_with_the_name_of_the_beats_character(one_beat) -> None:
     """A base model that wandered off is given the name the beat calls its character to go on
@@ -194,7 +177,6 @@ def test_a_base_models_rewrite_starts_with_the_name_of_the_beats_character(one_b
     assert not backend.prompts[0].endswith("Ada") and backend.prompts[1].endswith("\n\nAda")
     assert report.off_topic_retries == 1
     assert drafted_passages(project, [beat_id])[beat_id] == RETURNED
-
 
 def test_an_instruct_models_rewrite_is_not_given_a_name(one_beat) -> None:
     project, beat_id = one_beat
