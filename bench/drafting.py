@@ -237,7 +237,8 @@ def remeasure(stem: Path) -> dict:
     text = "\n\n".join(chapter.removeprefix(HEADING_MARK).partition("\n\n")[2] for chapter in chapters)
     beats = [(b["beat"], b["passage"]) for b in json.loads(Path(f"{stem}-beats.json").read_text(encoding="utf-8"))]
     # Drafts kept before a figure existed count none of it: their runs had no such stop or check.
-    return {"stopped": 0, "stray_retries": 0, **measure(text, beats), **json.loads(Path(f"{stem}-run.json").read_text(encoding="utf-8"))}
+    run = json.loads(Path(f"{stem}-run.json").read_text(encoding="utf-8"))
+    return {"stopped": 0, "stray_retries": 0, **measure(text, beats), **run}
 
 
 def mean_of(results: list[dict]) -> dict:

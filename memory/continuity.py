@@ -129,7 +129,7 @@ def single_mentions(text: str, known: set[str]) -> list[str]:
     """Capitalised mid-sentence names used once only, not in the bible or the outline."""
     counts = Counter(m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(text)
                      if m.removesuffix("'s") not in _NOT_NAMES)
-    known_words = {word for name in known for word in name.split()}
+    known_words = name_words(known)
     return sorted(name for name, count in counts.items() if count == 1 and name not in known_words)
 
 
@@ -140,13 +140,17 @@ def names_used(text: str) -> set[str]:
 
 def new_names(passage: str, known: set[str]) -> list[str]:
     """The names a passage brings in that share no word with a ``known`` name."""
-    known_words = {word for name in known for word in name.split()}
-    return sorted(names_used(passage) - known_words)
+    return sorted(names_used(passage) - name_words(known))
+
+
+def name_words(names: set[str]) -> set[str]:
+    """The words of ``names``: "Ada Fenn" makes both "Ada" and "Fenn" known."""
+    return {word for name in names for word in name.split()}
 
 
 def book_names(project: Project) -> set[str]:
     """Every name the book already has: its bible's, its outline's and its manuscript's."""
-    text = "\n\n".join(d.text for d in project.store.documents() if d.text)
+    text = "\n\n".join(d.text for d in project.documents if d.text)  # held by the project until an edit
     bible = {name for entry in project.bible() for name in entry.all_names()}
     return bible | outline_names(project) | names_used(text)
 

@@ -87,7 +87,7 @@ def write_passage(
         opening = heading if heading and not document.text else ""
         lead = f"{opening}\n\n{passage}" if opening and passage else passage or (f"{opening}\n\n" if opening else "")
         prefix = first_words if not passage else ""  # the lead is empty or ends with a blank line here
-        lead = f"{lead}{prefix}" if prefix else lead
+        lead += prefix
         context = assemble(project, context_budget(backend, round_settings),
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
                            beat_last=not base_model, lead=lead if base_model else "", shares=shares)
