@@ -40,3 +40,27 @@ class StderrProgress:
             self._last_tenth = tenth
             self.stream.write(f"{self.label}: {fraction:.0%}\n")
             self.stream.flush()
+
+
+class PromptReadProgress:
+    """A callable ``(read, total)`` for a backend's ``prompt_progress``: shows how far a long
+    prompt has been read before the first word, on stderr; prompts served from the cache
+    (little left to read) show nothing."""
+
+    def __init__(self, stream: TextIO | None = None, worth_showing: int = 256) -> None:
+        self.stream = stream or sys.stderr
+        self.worth_showing = worth_showing
+        self._bar: StderrProgress | None = None
+        self._start = 0
+        self._last = (0, 0)
+
+    def __call__(self, read: int, total: int) -> None:
+        last_read, last_total = self._last
+        self._last = (read, total)
+        if total != last_total or read <= last_read:  # a new prompt: the backend reports its cached part first
+            self._start = read
+            self._bar = None
+            if total - read >= self.worth_showing:
+                self._bar = StderrProgress(f"Reading the prompt ({total - read} of {total} tokens)", self.stream)
+        if self._bar is not None:
+            self._bar(read - self._start, total - self._start - 1)

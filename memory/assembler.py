@@ -1,35 +1,39 @@
 """The context assembler: what the model sees, under a token budget, and why.
 
-Sections come in a fixed order, least-changing first, so consecutive prompts share
-a long prefix and llama.cpp reuses its KV cache instead of re-reading it:
+Sections come in a fixed order, least-changing first:
 
 1. instructions (the task's, for instruct models)
 2. the opening of the book, verbatim and pinned (voice and set-up)
 3. summaries of everything between the opening and the recent text, each earlier
    chunk covered once, spans doubling with distance (see ``pyramid``)
-4. story facts: the cast of the current stretch, from the bible, on one line. The
-   near summaries change as often as the cast does, so the cast goes after them,
-   nearer the text it serves (measured; ``facts_after_summaries=False`` restores
-   the order with the facts before the summaries)
+4. story facts: the cast named before the recent text, from the bible, on one line
 5. focus: sentences from earlier passages naming the people of the scene
-6. the most recent text, verbatim, ending exactly at the cursor
-7. the beat or instruction being written, when there is one (drafting with a base
-   model puts it before the recent text instead, so the prompt still ends in prose)
+6. the most recent text, verbatim, from a chunk boundary to exactly the cursor
+7. the beat or instruction being written, when there is one
 8. a lead the model continues from, such as a new chapter's heading
 
+Everything before the recent text depends on the memory *anchor* only (see
+``anchor``), never on the cursor itself, and the anchor moves once per many
+passages. Between its moves, continuing, keeping and continuing again gives prompts
+whose first sections are byte-identical and whose recent text only loses whole chunks
+at its front and gains text at its end, which llama.cpp reads without re-reading the
+rest. The sections before the recent text are capped at fixed shares of the budget;
+the recent text has what remains.
+
 Every section carries its token count and the reason it is there. The total never
-exceeds the budget by the model's tokenizer: the recent text takes what the other
-sections leave, and the joined prompt is counted and trimmed if it must be. Where
-the vocabulary keeps line breaks apart (``Project.joins_add_up``), the sections'
-own exact counts plus one token a break already are the prompt's count, and the
-second count of the whole prompt, most of an assembly's time, is skipped.
+exceeds the budget by the model's tokenizer: the recent start is chosen so the recent
+text fits, and the joined prompt is counted and trimmed if it must be. Where the
+vocabulary keeps line breaks apart (``Project.joins_add_up``), the sections' own
+exact counts plus one token a break already are the prompt's count, and the second
+count of the whole prompt, most of an assembly's time, is skipped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from memory.bible import BibleEntry, entries_mentioned, last_mentions, load_bible
+from memory.anchor import memory_anchor, recent_start
+from memory.bible import BibleEntry, entries_mentioned, last_mentions
 from memory.cursor import Cursor, end_of_manuscript
 from memory.extractive import shorten
 from memory.project import Project
@@ -54,14 +58,9 @@ class ContextSection:
 
 @dataclass(frozen=True)
 class ContextShares:
-    """Caps for each section as shares of the budget; recent text takes the rest.
+    """Caps for each section as shares of the budget; the recent text takes the rest.
 
-    The defaults are the best of the variants measured by ``bench/continuation.py``
-    on the shared novels with a 1024-token budget: a short pinned opening, a cast
-    line drawn from the last forty chunks and placed after the summaries (nearest
-    the recent text, which changes as often), listing first the people the recent
-    text does not show, those named last first, each with their other names and the
-    pronouns the writer gave.
+    ``bench/continuation.py`` measures each share's worth against the plain window.
     """
 
     opening: float = 0.03
@@ -70,23 +69,18 @@ class ContextShares:
     focus: float = 0.0
     summary_words: int = 24
     facts_lookback: int = 40
-    """Chunks before the cursor (about a chapter) whose names count as the scene's cast."""
-    facts_after_summaries: bool = True
-    """Put the cast after the summaries, nearer the recent text; False puts it right after the opening."""
+    """Chunks before the anchor (about a chapter) whose names count as the scene's cast."""
     facts_aliases: bool = True
     """List each character's other names too (``Darcy, Mr. Darcy``)."""
-    facts_absent_first: bool = True
-    """List first the cast named in the lookback but not in the recent text (which shows the others)."""
-    facts_recent_first: bool = True
-    """Among the cast the recent text does not show, list first those named last (else the most named),
-    so that a long cast line cut for the budget loses the people named longest ago."""
     facts_found_pronouns: bool = False
     """Give the pronouns extraction found too (the writer's are always given). Found ones are
-    guesses ("England (he/him)") that cost four tokens a name; without them the line holds
-    more of the cast (names on Treasure Island -6.0% against -1.7%, Pride and Prejudice
-    -1.6% against -1.0%)."""
+    guesses ("England (he/him)") that cost four tokens a name."""
     facts_places: bool = True
-    """List the places named near the cursor too, not only people and things."""
+    """List the places named before the anchor too, not only people and things."""
+    jump: float = 0.5
+    """Tokens between the memory anchor's grid lines, as a share of the budget the memory
+    sections and the recent text share: the memory sections change once per this much new
+    text, and up to this much text before the recent text is in neither."""
 
 
 @dataclass(frozen=True)
@@ -94,23 +88,38 @@ class AssembledContext:
     sections: tuple[ContextSection, ...]
     budget: int
     total_tokens: int
+    anchor: int = 0
+    """The chunk the memory sections are made for (see ``anchor``): everything before the
+    recent text depends on it alone, so it stays the same while the anchor does."""
+    recent_start: int = 0
+    """The chunk the recent text starts at."""
 
     @property
     def text(self) -> str:
         """The prompt: sections joined, ending with the text right before the cursor."""
         return SEPARATOR.join(section.text for section in self.sections if section.text)
 
+    @property
+    def stable_prefix(self) -> str:
+        """The prompt up to the recent text: the part that stays the same until the anchor jumps."""
+        before = []
+        for section in self.sections:
+            if section.name == "recent":
+                break
+            before.append(section.text)
+        return SEPARATOR.join(before)
+
     def section(self, name: str) -> ContextSection | None:
         return next((s for s in self.sections if s.name == name), None)
 
     def as_dict(self) -> dict[str, object]:
-        return {"budget": self.budget, "total_tokens": self.total_tokens,
+        return {"budget": self.budget, "total_tokens": self.total_tokens, "anchor": self.anchor,
+                "recent_start": self.recent_start,
                 "sections": [s.as_dict() for s in self.sections]}
 
 
 @dataclass
 class _Plan:
-    order: tuple[str, ...] = ()
     sections: dict[str, ContextSection] = field(default_factory=dict)
 
     def add(self, name: str, text: str, tokens: int, reason: str) -> None:
@@ -122,16 +131,8 @@ class _Plan:
         return sum(s.tokens for s in present) + SEPARATOR_TOKENS * len(present)
 
 
-ORDER = ("instructions", "opening", "facts", "summaries", "focus", "recent", "beat", "lead")
-ORDER_FACTS_LATE = ("instructions", "opening", "summaries", "facts", "focus", "recent", "beat", "lead")
-
-
-def _order(shares: ContextShares, beat_last: bool) -> tuple[str, ...]:
-    order = ORDER_FACTS_LATE if shares.facts_after_summaries else ORDER
-    if beat_last:
-        return order
-    without = [name for name in order if name != "beat"]
-    return tuple(without[: without.index("recent")] + ["beat"] + without[without.index("recent"):])
+ORDER = ("instructions", "opening", "summaries", "facts", "focus", "recent", "beat", "lead")
+_MEMORY = ("summaries", "facts", "focus")
 
 
 def assemble(
@@ -142,14 +143,13 @@ def assemble(
     beat: str = "",
     shares: ContextShares | None = None,
     verify: bool = True,
-    beat_last: bool = True,
     lead: str = "",
 ) -> AssembledContext:
     """Build the context for writing at ``cursor`` (the manuscript's end by default)."""
     cursor = cursor or end_of_manuscript(project)
     shares = shares or ContextShares()
     count = project.count_tokens
-    plan = _Plan(order=_order(shares, beat_last))
+    plan = _Plan()
     if lead:
         plan.add("lead", lead, count(lead), "where the new text starts, for the model to continue")
     if instructions:
@@ -163,26 +163,29 @@ def assemble(
                  "the book's opening, pinned: its voice and set-up")
     if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add,
         if not opening_text and not cursor.partial:  # but a book not yet begun gets its cast
-            _add_facts(plan, project.bible(), beat, int(budget * shares.facts), count, shares)
-        return _finish(project, plan, budget, cursor, pin_end, pin_end, verify, shares)
+            entries = project.bible()
+            _add_facts(plan, entries, beat, int(budget * shares.facts), count, shares)
+        return _finish(project, plan, budget, cursor, pin_end, verify, anchor=pin_end)
 
-    recent_target = budget - plan.used() - int(budget * (shares.facts + shares.summaries + shares.focus))
-    recent_start = _recent_start(project, cursor, recent_target, pin_end)
-    lookback_start = max(pin_end, cursor.chunk_index - shares.facts_lookback)
-    # One read serves the cast lookup and the recent text.
-    texts = _fetch_texts(project, range(min(lookback_start, recent_start), cursor.chunk_index))
-    older_text = _chunks_text(project, range(lookback_start, min(recent_start, cursor.chunk_index)), texts)
-    recent_text = _chunks_text(project, range(max(lookback_start, recent_start), cursor.chunk_index), texts)
-    near_text = older_text + SEPARATOR + recent_text + cursor.partial + beat
+    memory_caps = [int(budget * share) for share in (shares.summaries, shares.facts, shares.focus)]
+    memory_room = sum(cap + SEPARATOR_TOKENS for cap in memory_caps if cap > 0)
+    fixed = plan.used("beat", "lead") + memory_room  # sections whose size does not change between calls
+    room = budget - plan.used() - memory_room - SEPARATOR_TOKENS
+    partial_tokens = count(cursor.partial) if cursor.partial else 0
+    chunk_tokens = [ref.tokens for ref in project.chunks]
+    start = recent_start(chunk_tokens, pin_end, cursor.chunk_index, partial_tokens, room)
+    anchor = memory_anchor(chunk_tokens, pin_end, start, int((budget - fixed) * shares.jump))
 
+    lookback_start = max(pin_end, anchor - shares.facts_lookback)
+    texts = _fetch_texts(project, range(lookback_start, cursor.chunk_index))
+    before_anchor = _chunks_text(project, range(lookback_start, anchor), texts)
     entries = project.bible()
-    visible = _surely_shown(project, cursor, recent_start, recent_target, texts) if shares.facts_absent_first else ""
-    _add_facts(plan, entries, near_text, int(budget * shares.facts), count, shares, visible)
-    _add_summaries(plan, project, pin_end, recent_start, int(budget * shares.summaries), shares.summary_words)
-    if shares.focus > 0:
-        named = [entry.name for entry, _ in entries_mentioned(entries, near_text)[:3]]
-        _add_focus(plan, project, named, pin_end, recent_start, int(budget * shares.focus), count)
-    return _finish(project, plan, budget, cursor, pin_end, recent_start, verify, shares, texts)
+    _add_summaries(plan, project, pin_end, anchor, memory_caps[0], shares.summary_words)
+    _add_facts(plan, entries, before_anchor, memory_caps[1], count, shares)
+    if memory_caps[2] > 0:
+        named = [entry.name for entry, _ in entries_mentioned(entries, before_anchor)[:3]]
+        _add_focus(plan, project, named, pin_end, anchor, memory_caps[2], count)
+    return _finish(project, plan, budget, cursor, start, verify, texts, anchor)
 
 
 def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
@@ -201,37 +204,6 @@ def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
     return fit_head(project.count_tokens, text, cap), end
 
 
-def _recent_start(project: Project, cursor: Cursor, target: int, pin_end: int) -> int:
-    refs = project.chunks
-    start, tokens = cursor.chunk_index, 0
-    while start > pin_end and tokens + refs[start - 1].tokens <= target:
-        start -= 1
-        tokens += refs[start].tokens + SEPARATOR_TOKENS
-    return max(pin_end, start - 1) if start > pin_end else start  # one more chunk to cut into
-
-
-def _surely_shown(project: Project, cursor: Cursor, recent_start: int, target: int, texts: dict[int, str]) -> str:
-    """The text the recent section will surely hold: back from the cursor, whole chunks
-    within ``target`` tokens, then the share of the next chunk's characters that fits.
-
-    The cast line lists first the people this text does not show; a name in the part of
-    a chunk that the recent section leaves out must count as not shown.
-    """
-    refs = project.chunks
-    room = target - (project.count_tokens(cursor.partial) if cursor.partial else 0)
-    pieces = [cursor.partial] if cursor.partial else []
-    index = cursor.chunk_index
-    while index > recent_start and room > 0:
-        index -= 1
-        text, tokens = texts[refs[index].id], refs[index].tokens
-        if tokens + SEPARATOR_TOKENS > room:
-            pieces.append(text[len(text) - int(len(text) * room / max(1, tokens)):])
-            break
-        pieces.append(text)
-        room -= tokens + SEPARATOR_TOKENS
-    return SEPARATOR.join(reversed(pieces))
-
-
 def _fetch_texts(project: Project, indices: range) -> dict[int, str]:
     """Texts of the chunks at ``indices``, by chunk id."""
     refs = project.chunks
@@ -247,22 +219,19 @@ def _chunks_text(project: Project, indices: range, texts: dict[int, str] | None 
     return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
-def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count, shares: ContextShares,
-               visible_text: str = "") -> None:
+def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count,
+               shares: ContextShares) -> None:
+    """The cast named in ``near_text``, the last named first, then the book's most named characters.
+
+    A line cut for the budget loses the people named longest ago.
+    """
     if not shares.facts_places:
         entries = [entry for entry in entries if entry.kind != "place"]
     if cap <= 0 or not entries:
         return
-    if visible_text and shares.facts_recent_first:  # the last named first
-        last = last_mentions(entries, near_text)
-        near = sorted((entry for entry in entries if entry.name in last), key=lambda entry: -last[entry.name])
-    else:  # the most named first
-        near = [entry for entry, _ in entries_mentioned(entries, near_text)]
-    if visible_text:  # the cast the recent text does not show comes first (the sort keeps the order within)
-        shown = {entry.name for entry, _ in entries_mentioned(entries, visible_text)}
-        near.sort(key=lambda entry: entry.name in shown)
-    near_names = {entry.name for entry in near}
-    frequent = [entry for entry in entries if entry.kind == "character" and entry.name not in near_names][:8]
+    last = last_mentions(entries, near_text)
+    near = sorted((entry for entry in entries if entry.name in last), key=lambda entry: -last[entry.name])
+    frequent = [entry for entry in entries if entry.kind == "character" and entry.name not in last][:8]
     chosen: list[str] = []
     used = count("[Characters: ]")
     for entry in near + frequent:
@@ -276,7 +245,7 @@ def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int,
     if chosen:
         text = "[Characters: " + ", ".join(chosen) + "]"
         plan.add("facts", text, count(text),
-                 f"{len(near[:len(chosen)])} named near the cursor, the rest the most frequent")
+                 f"{len(near[:len(chosen)])} named before the recent text, the rest the most frequent")
 
 
 def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: int, words: int) -> None:
@@ -328,13 +297,13 @@ def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop
         plan.add("focus", text, count(text), f"earlier sentences naming {', '.join(names)}")
 
 
-def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, pin_end: int, recent_start: int,
-            verify: bool, shares: ContextShares, texts: dict[int, str] | None = None) -> AssembledContext:
-    if cursor.chunk_index > pin_end or (cursor.partial and "opening" not in plan.sections):
-        _add_recent(plan, project, cursor, recent_start, budget - plan.used(), texts)
-    sections = [plan.sections[name] for name in plan.order if name in plan.sections]
+def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, start: int, verify: bool,
+            texts: dict[int, str] | None = None, anchor: int = 0) -> AssembledContext:
+    if cursor.chunk_index > start or (cursor.partial and "opening" not in plan.sections):
+        _add_recent(plan, project, cursor, start, budget - plan.used(), texts)
+    sections = [plan.sections[name] for name in ORDER if name in plan.sections]
     context = AssembledContext(tuple(sections), budget, sum(s.tokens for s in sections)
-                               + SEPARATOR_TOKENS * max(0, len(sections) - 1))
+                               + SEPARATOR_TOKENS * max(0, len(sections) - 1), anchor, start)
     if not verify or _counts_add_up(project, sections):
         return context
     return _verified(context, project.count_tokens)
@@ -348,35 +317,27 @@ def _counts_add_up(project: Project, sections: list[ContextSection]) -> bool:
         s.text.startswith("\n") or s.text.endswith("\n") for s in sections)
 
 
-def _add_recent(plan: _Plan, project: Project, cursor: Cursor, recent_start: int, room: int,
+def _add_recent(plan: _Plan, project: Project, cursor: Cursor, start: int, room: int,
                 texts: dict[int, str] | None = None) -> None:
-    """Whole chunks back from the cursor by their stored counts, then the tail of one more."""
+    """The chunks from ``start`` to the cursor, whole; cut to the room (at a sentence) only
+    when the room cannot hold even the cursor's own chunk."""
     count = project.count_tokens
     refs = project.chunks
-    pieces: list[str] = [cursor.partial] if cursor.partial else []
-    used = count(cursor.partial) if cursor.partial else 0
-    index = cursor.chunk_index
-    if used > room:  # the cursor's own chunk fills the room: no older text fits
-        fitted = fit_tail(count, cursor.partial, room)
-        pieces, used, index = [fitted], count(fitted), recent_start
-    if texts is None:
-        texts = _fetch_texts(project, range(recent_start, index))
-    while index > recent_start and used < room:
-        index -= 1
-        text, tokens = texts[refs[index].id], refs[index].tokens
-        if used + tokens + SEPARATOR_TOKENS <= room:
-            pieces.append(text)
-            used += tokens + SEPARATOR_TOKENS
-            continue
-        tail = fit_tail(count, text, room - used - SEPARATOR_TOKENS, tokens)
-        if tail:
-            pieces.append(tail)
-            used += count(tail) + SEPARATOR_TOKENS
-        break
-    if pieces:
-        pieces.reverse()
-        plan.add("recent", SEPARATOR.join(pieces), max(0, used - (0 if cursor.partial else SEPARATOR_TOKENS)),
-                 "the text right before the cursor, verbatim")
+    indices = range(start, cursor.chunk_index)
+    texts = texts if texts is not None and all(refs[i].id in texts for i in indices) else _fetch_texts(project, indices)
+    pieces = [texts[refs[i].id] for i in indices]
+    used = sum(refs[i].tokens + SEPARATOR_TOKENS for i in indices)
+    if cursor.partial:
+        pieces.append(cursor.partial)
+        used += count(cursor.partial) + SEPARATOR_TOKENS
+    if not pieces:
+        return
+    used -= SEPARATOR_TOKENS
+    text = SEPARATOR.join(pieces)
+    if used > room:
+        text = fit_tail(count, text, room)
+        used = count(text)
+    plan.add("recent", text, used, f"the text right before the cursor, verbatim, from chunk {start}")
 
 
 def _verified(context: AssembledContext, count) -> AssembledContext:
@@ -392,4 +353,4 @@ def _verified(context: AssembledContext, count) -> AssembledContext:
         sections[index] = replace(section, text=trimmed, tokens=count(trimmed))
         sections = [s for s in sections if s.text]
         total = count(SEPARATOR.join(s.text for s in sections))
-    return AssembledContext(tuple(sections), context.budget, total)
+    return AssembledContext(tuple(sections), context.budget, total, context.anchor, context.recent_start)

@@ -24,6 +24,7 @@ class FakeBackend:
         self.delay = delay
         self.last_stats: GenerationStats | None = None
         self.prompts: list[str] = []
+        self.prompt_progress = None
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())

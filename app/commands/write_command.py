@@ -1,43 +1,83 @@
-"""``draftsmith write``: stream a continuation of a passage to stdout."""
+"""``draftsmith write``: continue a passage or a project's manuscript with the model.
+
+Without ``--keep`` the continuation streams to stdout and the project is not changed.
+With ``--keep`` each continuation is stored in the manuscript as it is written, and
+``--words N`` goes on, continuation after continuation, until about N words are kept;
+a run that was stopped goes on from where it stopped when started again the same way.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
 
 from app.commands.options import add_model_options, positive_int, prompt_style
-from app.progress import StderrProgress
-from engine.backend.protocol import SamplingSettings
+from app.commands.project_commands import parse_position
+from app.progress import PromptReadProgress, StderrProgress
+from engine.backend.protocol import Backend, SamplingSettings
+from engine.projects import open_project
 from engine.runtime import open_backend
 from engine.styles import apply_styles, model_for, project_styles
-from app.commands.project_commands import parse_position
-from engine.projects import open_project
 from engine.workflows.continuation import continue_in_project, continue_passage
+from engine.workflows.writing_session import WriteStep, write_and_keep
 from memory.cursor import cursor_at
+from memory.errors import ProjectError
+from memory.manuscript import paragraph_spans
+from memory.project import Project
+from memory.write_journal import WriteJournal, start_journal, unfinished_journal
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     parser = subcommands.add_parser(
         "write",
-        help="continue a passage with the model, streaming to stdout",
+        help="continue a passage or a project with the model",
         description="Continue TEXT (or standard input when TEXT is '-' or absent) and stream the "
-        "continuation to stdout. Ctrl-C stops after the current token (exit 130).",
+        "continuation to stdout. With --project, continue the manuscript at its end (or --at) with its "
+        "memory; --keep stores each continuation in the manuscript, and --words N writes on until "
+        "about N words are kept. Ctrl-C stops after the current token (exit 130); what was kept stays.",
     )
     parser.add_argument("text", nargs="?", default="-",
                         help="the passage to continue, or '-' for stdin (ignored with --project)")
     parser.add_argument("--project", metavar="P", help="continue a project's manuscript with its memory")
     parser.add_argument("--at", metavar="CHAPTER[:PARAGRAPH]", help="with --project: where to write (default: the end)")
+    parser.add_argument("--keep", action="store_true",
+                        help="with --project: store each continuation in the manuscript as it is written")
+    parser.add_argument("--words", type=positive_int, metavar="N",
+                        help="with --keep: continue, keep and continue again until about N words are kept")
     add_model_options(parser)
-    parser.add_argument("--max-tokens", type=positive_int, default=200, help="tokens to write (default 200)")
-    parser.add_argument("--temperature", type=float, default=0.8)
+    parser.add_argument("--max-tokens", type=positive_int, default=200,
+                        help="tokens to write per continuation (default 200)")
+    parser.add_argument("--temperature", type=_temperature, default=0.8)
     parser.add_argument("--seed", type=int, help="seed for a repeatable continuation")
     parser.add_argument("--stats", action="store_true", help="print tokens/s and cache reuse to stderr")
+    parser.add_argument("--json", action="store_true",
+                        help="with --keep: print one JSON object per kept continuation instead of the text")
     parser.set_defaults(run=run)
 
 
+def _temperature(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 5.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} is not a temperature from 0 to 5")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
+    if (args.keep or args.words) and not args.project:
+        print("draftsmith: --keep and --words continue a project's manuscript; give --project.", file=sys.stderr)
+        return 2
+    if args.words and not args.keep:
+        print("draftsmith: --words writes kept continuations; add --keep.", file=sys.stderr)
+        return 2
+    if args.json and not args.keep:
+        print("draftsmith: --json reports kept continuations; add --keep.", file=sys.stderr)
+        return 2
     project = None
     styles = []
     if args.project:
@@ -58,27 +98,90 @@ def run(args: argparse.Namespace) -> int:
         progress=StderrProgress("Preparing the default model"),
     )
     apply_styles(backend, styles)
+    backend.prompt_progress = PromptReadProgress()
     settings = SamplingSettings(max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
-        pieces = (continue_in_project(backend, project, settings, cursor, cancel) if project
-                  else continue_passage(backend, passage, settings, cancel))
-        for piece in pieces:
-            sys.stdout.write(piece)
-            sys.stdout.flush()
+        if args.keep:
+            _write_and_keep(args, backend, project, settings, cancel)
+        else:
+            pieces = (continue_in_project(backend, project, settings, cursor, cancel) if project
+                      else continue_passage(backend, passage, settings, cancel))
+            wrote = False
+            for piece in pieces:
+                wrote = wrote or bool(piece.strip())
+                sys.stdout.write(piece)
+                sys.stdout.flush()
+            sys.stdout.write("\n")
+            if not wrote and not cancel.is_set():
+                print("draftsmith: the model ended at once and wrote nothing; try another --seed.", file=sys.stderr)
     finally:
         signal.signal(signal.SIGINT, previous)
-        sys.stdout.write("\n")
         sys.stdout.flush()
         backend.close()
         if project:
             project.close()
     stats = backend.last_stats
-    if args.stats and stats:
+    if args.stats and stats and not args.keep:
         print(
             f"{stats.generated_tokens} tokens at {stats.tokens_per_second:.1f} tokens/s; "
             f"prompt {stats.prompt_tokens} tokens, {stats.reused_tokens} reused from cache",
             file=sys.stderr,
         )
     return 130 if cancel.is_set() else 0
+
+
+def _write_and_keep(args: argparse.Namespace, backend: Backend, project: Project, settings: SamplingSettings,
+                    cancel: threading.Event) -> None:
+    journal = _journal(args, project)
+    stream_text = None if args.json else _print_piece
+    for step in write_and_keep(backend, project, journal, settings, cancel, on_text=stream_text):
+        if args.json:
+            print(json.dumps(step.as_dict(), ensure_ascii=False), flush=True)
+        _report(step, args.stats)
+    if not args.json:
+        sys.stdout.write("\n")
+
+
+def _journal(args: argparse.Namespace, project: Project) -> WriteJournal:
+    """Go on with a stopped run started the same way, or start a new one at --at or the book's end."""
+    at = args.at or ""
+    words = args.words or 0
+    if words:
+        journal = unfinished_journal(project, words, at)
+        if journal is not None:
+            print(f"Going on from a stopped run: {journal.written_words} of {words} words are already kept.",
+                  file=sys.stderr)
+            return journal
+    document_id, offset = _position(project, args.at)
+    return start_journal(project, document_id, offset, words or 1, at)
+
+
+def _position(project: Project, at: str | None) -> tuple[int, int]:
+    """The document and character offset where writing starts."""
+    chapter, paragraph = parse_position(at)
+    if chapter is None:
+        story = [d for d in project.documents if d.kind == "chapter"] or [
+            d for d in project.documents if d.kind != "front"]
+        if not story:
+            raise ProjectError("The manuscript has no chapter to continue; import or write one first.")
+        return story[-1].id, len(story[-1].text)
+    cursor_at(project, chapter, paragraph)  # says clearly when the position does not exist
+    document = [d for d in project.documents if d.kind == "chapter"][chapter - 1]
+    spans = paragraph_spans(document.text)
+    paragraph = paragraph or 1
+    return document.id, spans[paragraph - 1][0] if paragraph <= len(spans) else len(document.text)
+
+
+def _print_piece(piece: str) -> None:
+    sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
+def _report(step: WriteStep, stats: bool) -> None:
+    line = f"kept {step.words} words ({step.written_words} of {step.target_words})"
+    if stats:
+        line += (f"; prompt {step.prompt_tokens} tokens, {step.reused_tokens} reused, first token after "
+                 f"{step.first_token_seconds:.1f} s, {step.tokens_per_second:.1f} tokens/s")
+    print(line, file=sys.stderr, flush=True)

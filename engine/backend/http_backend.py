@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
@@ -43,6 +43,8 @@ class HttpBackend:
         self._prompt_style = prompt_style
         self._last_stats: GenerationStats | None = None
         self._tokenize_route: str | None = None
+        self.prompt_progress: Callable[[int, int], None] | None = None
+        """Unused: a server reads the prompt on its side and does not say how far it got."""
         self.model = model or self._first_model_id()
         self._context_length = context_length or self._server_context_length() or DEFAULT_CONTEXT
 

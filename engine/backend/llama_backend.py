@@ -3,7 +3,9 @@
 The model file is validated before llama.cpp opens it (llama.cpp's own errors
 say only "failed to load"). Generation goes through llama-cpp-python's streaming
 completion, so its KV-cache prefix reuse applies: a prompt sharing its first
-thousands of tokens with the previous one evaluates only what changed.
+thousands of tokens with the previous one evaluates only what changed. What does
+have to be read is read here first, a batch at a time, so the writer sees how far
+a cold prompt has got (``prompt_progress``) and can stop it between batches.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import numpy as np
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 from llama_cpp.llama_grammar import LlamaGrammar
 
+from engine.backend.cache_reuse import reuse_cache
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.markup_tokens import markup_token_texts
@@ -61,6 +64,8 @@ class LlamaBackend:
             self._prompt_style = PromptStyle.COMPLETION
         self._adapters = AdapterSet(self._llm, self.info)
         self._markup_stops: tuple[str, ...] | None = None
+        self.prompt_progress: Callable[[int, int], None] | None = None
+        """Called with (prompt tokens read, prompt tokens in all) while a prompt is read."""
 
     def _load(self, info: GGUFInfo) -> llama_cpp.Llama:
         route_llama_logs_to_logging()
@@ -155,13 +160,19 @@ class LlamaBackend:
                     f"The prompt takes {len(tokens)} tokens but the model's context holds "
                     f"{self.context_length}; shorten it or raise the context size."
                 )
-            reused = min(self._llm.longest_token_prefix(self._llm._input_ids.tolist(), tokens), len(tokens) - 1)
+            # A prompt whose recent text dropped chunks at its front has the rest of its cache
+            # shifted into place instead of read again.
+            reused = min(reuse_cache(self._llm, tokens), len(tokens) - 1)
             stats = GenerationStats(
                 prompt_tokens=len(tokens), reused_tokens=reused, evaluated_tokens=len(tokens) - reused
             )
             self._last_stats = stats
             started = time.perf_counter()
             first_piece_at: float | None = None
+            if not self._read_prompt(tokens, reused, cancel):
+                stats.prompt_seconds = time.perf_counter() - started
+                stats.stop_reason = "cancelled"
+                return
             pieces = self._llm.create_completion(
                 tokens,
                 max_tokens=settings.max_tokens,
@@ -196,6 +207,32 @@ class LlamaBackend:
                 stats.prompt_seconds = first_piece_at - started
                 stats.generation_seconds = ended - first_piece_at
                 stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason
+
+    def _read_prompt(self, tokens: list[int], cached: int, cancel: threading.Event) -> bool:
+        """Evaluate all but the prompt's last token after the cached prefix, reporting progress.
+
+        llama-cpp-python's completion then finds all but one token cached and reads just
+        that one. Returns False when ``cancel`` was set between batches.
+        """
+        llm = self._llm
+        head = tokens[:-1]
+        progress = self.prompt_progress
+        if progress is not None:
+            progress(cached, len(tokens))
+        if cached >= len(head):
+            return True
+        if llm._ctx.kv_cache_seq_rm(-1, cached, -1):
+            llm.n_tokens = cached
+        else:
+            llm.reset()
+            cached = 0
+        for start in range(cached, len(head), llm.n_batch):
+            llm.eval(head[start : start + llm.n_batch])
+            if progress is not None:
+                progress(min(start + llm.n_batch, len(head)), len(tokens))
+            if cancel.is_set():
+                return False
+        return True
 
     def _prose_stops(self, settings: SamplingSettings) -> tuple[str, ...]:
         """Markup tokens end free prose; a grammar already keeps structured output to its form.

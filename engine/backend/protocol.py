@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol, runtime_checkable
@@ -89,6 +89,10 @@ class TokenScores:
 @runtime_checkable
 class Backend(Protocol):
     """A loaded model, wherever it runs."""
+
+    prompt_progress: Callable[[int, int], None] | None
+    """Set by whoever shows progress: called with (prompt tokens read, in all) while a
+    prompt is read before the first token, from the generating thread."""
 
     @property
     def description(self) -> str:

@@ -1,7 +1,7 @@
 """Write one passage of the book from an outline node, about a target length.
 
 The memory layer builds the context at the end of the node's chapter, with a
-bracketed outline note as its last section, so the model writes what the plan
+bracketed outline note after the recent text, so the model writes what the plan
 asks while seeing the book's opening, cast, summaries and recent text. A base
 model that stops early is asked to go on from where it stopped, up to a few
 rounds; the passage is then cut back to its last whole sentence.
@@ -68,8 +68,9 @@ def write_passage(
 ) -> str:
     """Generate a passage to follow ``document``'s text; empty if cancelled.
 
-    A base model reads the outline note before the recent text and continues from
-    prose (``heading`` starts an empty chapter); an instruct model reads the note last.
+    The outline note follows the recent text, so the prompt before it is the one the
+    previous beat left in the KV cache. A base model then continues from prose (``heading``
+    starts an empty chapter) or from the passage so far.
     A base model's passage starts with ``first_words`` when given (a character's name
     pulls a model that lost the scene back to it); an instruct model's answer is its own.
     """
@@ -90,7 +91,7 @@ def write_passage(
         lead += prefix
         context = assemble(project, context_budget(backend, round_settings),
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
-                           beat_last=not base_model, lead=lead if base_model else "", shares=shares)
+                           lead=lead if base_model else "", shares=shares)
         prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
         piece = ""
         if prefix and on_text is not None:

@@ -1,0 +1,107 @@
+"""Write on without an outline: continue, keep, and continue again, until about N words.
+
+Each step continues the book where the last kept passage ended, with the memory
+layer's context, and keeps the passage into the manuscript at once (see
+``memory.write_journal``). The context's anchor holds still between steps, so each
+prompt starts with the previous one and llama.cpp reads only what is new; every step
+reports what its prompt cost, for the writer and for the latency benchmark.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from engine.backend.protocol import Backend, SamplingSettings
+from engine.errors import BackendError
+from engine.workflows.continuation import context_budget
+from engine.workflows.passage_cleaning import trim_to_sentence
+from memory.assembler import ContextShares, assemble
+from memory.cursor import cursor_at_offset
+from memory.project import Project
+from memory.write_journal import WriteJournal, keep_continuation
+from prompts import render
+
+EMPTY_TRIES = 3
+"""A step whose continuation holds no words is tried again with the next seed, this many times in all."""
+
+
+@dataclass(frozen=True)
+class WriteStep:
+    """One kept continuation and what its prompt cost."""
+
+    step: int
+    text: str
+    words: int
+    written_words: int
+    target_words: int
+    prompt_tokens: int
+    reused_tokens: int | None
+    generated_tokens: int
+    first_token_seconds: float
+    tokens_per_second: float
+    anchor: int
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def write_and_keep(
+    backend: Backend,
+    project: Project,
+    journal: WriteJournal,
+    settings: SamplingSettings,
+    cancel: threading.Event | None = None,
+    on_text: Callable[[str], None] | None = None,
+    shares: ContextShares | None = None,
+) -> Iterator[WriteStep]:
+    """Continue at the journal's point until its target is written, keeping each step.
+
+    Stops early, keeping what was kept, when ``cancel`` is set. A step that writes no
+    words in ``EMPTY_TRIES`` seeds raises ``BackendError``; the steps before it stay kept.
+    """
+    cancel = cancel or threading.Event()
+    budget = context_budget(backend, settings)
+    while not journal.finished and not cancel.is_set():
+        cursor = cursor_at_offset(project, journal.document_id, journal.offset)
+        context = assemble(project, budget, cursor, shares=shares)
+        prompt = render("continue", {"passage": context.text})
+        text = ""
+        for attempt in range(EMPTY_TRIES):
+            seed = None if settings.seed is None else settings.seed + journal.steps * EMPTY_TRIES + attempt
+            pieces = []
+            for piece in backend.stream(prompt, replace(settings, seed=seed), cancel):
+                pieces.append(piece)
+                if on_text is not None:
+                    on_text(piece)
+            if cancel.is_set():
+                return
+            text = _keepable("".join(pieces))
+            if text.strip():
+                break
+        else:
+            raise BackendError(f"The model wrote nothing to keep in {EMPTY_TRIES} tries after "
+                               f"{journal.written_words} words; the words before are kept.")
+        journal = keep_continuation(project, journal, text)
+        project.ensure_summaries()
+        stats = backend.last_stats
+        yield WriteStep(
+            step=journal.steps, text=text, words=len(text.split()), written_words=journal.written_words,
+            target_words=journal.target_words,
+            prompt_tokens=stats.prompt_tokens if stats else 0,
+            reused_tokens=stats.reused_tokens if stats else None,
+            generated_tokens=stats.generated_tokens if stats else 0,
+            first_token_seconds=round(stats.prompt_seconds, 3) if stats else 0.0,
+            tokens_per_second=round(stats.tokens_per_second, 2) if stats else 0.0,
+            anchor=context.anchor,
+        )
+
+
+def _keepable(text: str) -> str:
+    """The continuation up to its last full sentence, its start made a space or a paragraph break."""
+    trimmed = trim_to_sentence(text).rstrip()
+    if not trimmed:
+        return ""
+    lead = text[: len(text) - len(text.lstrip())]
+    return ("\n\n" if "\n" in lead else " ") + trimmed

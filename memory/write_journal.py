@@ -1,0 +1,87 @@
+"""Continuations kept into the manuscript one at a time, with a journal that survives a kill.
+
+``draftsmith write --keep --words N`` is what a writer leaves running overnight. Each
+continuation enters the manuscript in the same transaction that advances the journal
+(where the next one goes, how many words are written of how many), so after a kill
+the project holds every kept passage exactly once, and the same command run again
+goes on from the journal instead of starting over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from memory.chunking import DEFAULT_CHUNK_TOKENS, chunk_document
+from memory.errors import ProjectError
+from memory.project import Project
+from memory.store import Document
+
+JOURNAL_KEY = "write_journal"
+
+
+@dataclass(frozen=True)
+class WriteJournal:
+    """Where a run of kept continuations writes, and how far it has got."""
+
+    document_id: int
+    offset: int
+    """Characters of the document before the point where the next continuation goes."""
+    target_words: int
+    written_words: int = 0
+    steps: int = 0
+    at: str = ""
+    """The position the run was started at (``CHAPTER[:PARAGRAPH]``), empty for the book's end."""
+
+    @property
+    def finished(self) -> bool:
+        return self.written_words >= self.target_words
+
+    @property
+    def remaining_words(self) -> int:
+        return max(0, self.target_words - self.written_words)
+
+
+def start_journal(project: Project, document_id: int, offset: int, target_words: int, at: str = "") -> WriteJournal:
+    """A new journal writing at ``offset`` of a document; replaces any earlier one."""
+    text = project.store.document(document_id).text
+    journal = WriteJournal(document_id, len(text[:offset].rstrip()), target_words, at=at)
+    with project.store.transaction():
+        project.store.set_setting(JOURNAL_KEY, asdict(journal))
+    return journal
+
+
+def unfinished_journal(project: Project, target_words: int, at: str = "") -> WriteJournal | None:
+    """The journal of a run with the same target and start that stopped before its end, if any."""
+    stored = project.store.get_setting(JOURNAL_KEY)
+    if not stored:
+        return None
+    try:
+        journal = WriteJournal(**stored)
+    except TypeError:  # written by another version: start afresh
+        return None
+    known = {document.id for document in project.documents}
+    if (journal.finished or journal.target_words != target_words or journal.at != at
+            or journal.document_id not in known):
+        return None
+    return journal
+
+
+def keep_continuation(project: Project, journal: WriteJournal, text: str) -> WriteJournal:
+    """Insert ``text`` where the journal points and advance it, in one transaction."""
+    store = project.store
+    with store.transaction():
+        document = store.document(journal.document_id)
+        if journal.offset > len(document.text):
+            raise ProjectError("The chapter being written was shortened meanwhile; start the run again.")
+        before = document.text[: journal.offset]
+        piece = text.lstrip() if not before.strip() else text
+        updated_text = before + piece + document.text[journal.offset:]
+        chunk_tokens = int(store.get_setting("chunk_tokens", DEFAULT_CHUNK_TOKENS))
+        updated = Document(document.id, document.kind, document.title, document.parent_id, document.position,
+                           updated_text)
+        store.put_document(updated, chunk_document(updated_text, project.count_tokens, chunk_tokens))
+        advanced = replace(journal, offset=journal.offset + len(piece),
+                           written_words=journal.written_words + len(piece.split()), steps=journal.steps + 1)
+        store.set_setting(JOURNAL_KEY, asdict(advanced))
+        store.log("keep", {"document": document.id, "words": len(piece.split()), "step": advanced.steps})
+    return advanced
