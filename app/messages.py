@@ -39,6 +39,14 @@ class TextGenerated(Message):
 
 
 @dataclass
+class PromptRead(Message):
+    """The model read more of a prompt before its first token: ``read`` of ``total`` tokens."""
+
+    read: int
+    total: int
+
+
+@dataclass
 class GenerationEnded(Message):
     """A generation stopped: finished, cancelled or failed (``error`` set)."""
 

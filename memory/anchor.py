@@ -33,8 +33,9 @@ def recent_start(chunk_tokens: Sequence[int], pin_end: int, cursor_index: int, p
                  room: int) -> int:
     """The first chunk from which the text up to the cursor fits ``room`` tokens.
 
-    Returns ``cursor_index`` when not even the cursor's own chunk fits; the caller
-    then cuts that chunk's text to the room.
+    When not one whole chunk before the cursor fits (a room smaller than a chunk), the
+    chunk before the cursor is returned all the same, and the caller cuts its text to
+    the room at a sentence.
     """
     if cursor_index <= pin_end:
         return cursor_index
@@ -43,6 +44,8 @@ def recent_start(chunk_tokens: Sequence[int], pin_end: int, cursor_index: int, p
     while start > pin_end and used + chunk_tokens[start - 1] + SEPARATOR_TOKENS <= room:
         start -= 1
         used += chunk_tokens[start] + SEPARATOR_TOKENS
+    if start == cursor_index and used < room:
+        return cursor_index - 1
     return start
 
 

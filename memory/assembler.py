@@ -165,7 +165,9 @@ def assemble(
         if not opening_text and not cursor.partial:  # but a book not yet begun gets its cast
             entries = project.bible()
             _add_facts(plan, entries, beat, int(budget * shares.facts), count, shares)
-        return _finish(project, plan, budget, cursor, pin_end, verify, anchor=pin_end)
+        # The opening ends at the cursor when it holds the cursor's chunk; else the text before it is recent.
+        return _finish(project, plan, budget, cursor, pin_end, verify, anchor=pin_end,
+                       with_recent=bool(cursor.partial) and not opening_text)
 
     memory_caps = [int(budget * share) for share in (shares.summaries, shares.facts, shares.focus)]
     memory_room = sum(cap + SEPARATOR_TOKENS for cap in memory_caps if cap > 0)
@@ -298,8 +300,8 @@ def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop
 
 
 def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, start: int, verify: bool,
-            texts: dict[int, str] | None = None, anchor: int = 0) -> AssembledContext:
-    if cursor.chunk_index > start or (cursor.partial and "opening" not in plan.sections):
+            texts: dict[int, str] | None = None, anchor: int = 0, with_recent: bool = True) -> AssembledContext:
+    if with_recent:
         _add_recent(plan, project, cursor, start, budget - plan.used(), texts)
     sections = [plan.sections[name] for name in ORDER if name in plan.sections]
     context = AssembledContext(tuple(sections), budget, sum(s.tokens for s in sections)

@@ -20,8 +20,9 @@ class FakeBackend:
     context_length = 4096
     prompt_style = PromptStyle.COMPLETION
 
-    def __init__(self, delay: float = 0.01) -> None:
+    def __init__(self, delay: float = 0.01, prompt_delay: float = 0.0) -> None:
         self.delay = delay
+        self.prompt_delay = prompt_delay
         self.last_stats: GenerationStats | None = None
         self.prompts: list[str] = []
         self.prompt_progress = None
@@ -35,6 +36,11 @@ class FakeBackend:
         prefix = "" if len(self.prompts) == 1 else f"v{len(self.prompts)}"
         stats = GenerationStats(prompt_tokens=self.count_tokens(prompt.text), stop_reason="length")
         self.last_stats = stats
+        if self.prompt_progress is not None:  # a cold prompt, read in two halves
+            total = stats.prompt_tokens
+            for read in (0, total // 2, total - 1):
+                self.prompt_progress(read, total)
+                time.sleep(self.prompt_delay)
         for index in range(settings.max_tokens):
             if cancel is not None and cancel.is_set():
                 stats.stop_reason = "cancelled"

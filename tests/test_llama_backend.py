@@ -149,3 +149,59 @@ def test_markup_tokens_end_prose_and_never_reach_the_writer(llama_backend: Llama
     assert "<start_of_image>" not in text
     assert llama_backend.last_stats.stop_reason == "stop"
     assert llama_backend.last_stats.generated_tokens < 40
+
+
+def _paragraphs(corpus, count: int) -> list[str]:
+    text = (corpus / "treasure_island.txt").read_text(encoding="utf-8")
+    middle = text[len(text) // 2:]
+    return [p for p in middle.split("\n\n") if len(p.split()) > 20][:count]
+
+
+def test_a_cold_prompt_reports_how_far_it_has_been_read(llama_backend: LlamaBackend, corpus) -> None:
+    long_text = "\n\n".join(_paragraphs(corpus, 40))
+    page = llama_backend.tokenize(long_text)[:1500]
+    text = llama_backend._llm.detokenize(page).decode("utf-8", errors="ignore")
+    calls: list[tuple[int, int]] = []
+    llama_backend.prompt_progress = lambda read, total: calls.append((read, total))
+    try:
+        list(llama_backend.stream(prompt(text), SamplingSettings(max_tokens=2, seed=1)))
+        total = llama_backend.last_stats.prompt_tokens
+        reused = llama_backend.last_stats.reused_tokens
+        assert calls[0] == (reused, total) and calls[-1] == (total - 1, total)
+        assert len(calls) >= 3  # read a batch at a time
+        assert [read for read, _ in calls] == sorted(read for read, _ in calls)
+        calls.clear()
+        list(llama_backend.stream(prompt(text), SamplingSettings(max_tokens=2, seed=2)))  # now cached
+        assert calls == [(total - 1, total)]
+    finally:
+        llama_backend.prompt_progress = None
+
+
+def test_a_cancelled_prompt_stops_between_batches(llama_backend: LlamaBackend, corpus) -> None:
+    text = "\n\n".join(_paragraphs(corpus, 30))
+    cancel = threading.Event()
+    llama_backend.prompt_progress = lambda read, total: cancel.set()
+    try:
+        pieces = list(llama_backend.stream(prompt("Unrelated. " + text[:6000]), SamplingSettings(max_tokens=50), cancel))
+    finally:
+        llama_backend.prompt_progress = None
+    assert pieces == [] and llama_backend.last_stats.stop_reason == "cancelled"
+
+
+def test_chunks_dropped_before_the_recent_text_are_shifted_out_not_read_again(llama_backend: LlamaBackend,
+                                                                             corpus) -> None:
+    """Memory sections, then recent text that loses its first paragraphs and gains one at its end."""
+    paragraphs = _paragraphs(corpus, 12)
+    memory = "[Characters: Jim Hawkins, Long John Silver, Captain Smollett]"
+    first = "\n\n".join([memory, *paragraphs[:8]])
+    second = "\n\n".join([memory, *paragraphs[2:9]])
+    settings = SamplingSettings(max_tokens=4, seed=3)
+    list(llama_backend.stream(prompt(first), settings))
+    list(llama_backend.stream(prompt(second), settings))
+    stats = llama_backend.last_stats
+    kept = llama_backend.count_tokens("\n\n".join([memory, *paragraphs[2:8]]))
+    assert stats.reused_tokens >= kept - 2  # the memory line and paragraphs 3 to 8 came from the cache
+    assert stats.evaluated_tokens <= stats.prompt_tokens - kept + 3
+    # The cache holds the new prompt in order: the same prompt again reads nothing more.
+    list(llama_backend.stream(prompt(second), settings))
+    assert llama_backend.last_stats.reused_tokens == stats.prompt_tokens - 1

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from app.generation_requests import ContinueAtCursor, DraftNode, GenerationRequest, TransformSelection
-from app.messages import GenerationEnded, StyleScored, TextGenerated
+from app.messages import GenerationEnded, PromptRead, StyleScored, TextGenerated
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
 from app.widgets.side_panel import SidePanel
@@ -128,8 +128,17 @@ class WorkspaceScreen(Screen):
 
     def use_backend(self, backend: Backend) -> None:
         self.backend = backend
+        backend.prompt_progress = lambda read, total: self.post_message(PromptRead(read, total))
         self.status.model_name = backend.description
         self.status.activity = "ready: Ctrl+G continues at the cursor"
+
+    @on(PromptRead)
+    def _prompt_read(self, message: PromptRead) -> None:
+        """A cold prompt can take a while before the first word: say how far it has got."""
+        if self._generating and message.read < message.total - 1:
+            self.status.activity = f"reading the prompt: {message.read:,} of {message.total:,} tokens"
+        elif self._generating:
+            self.status.activity = "writing…"
 
     def refresh_binder(self) -> None:
         self.binder.refresh_items(self.project.store.documents(), load_outline(self.project.store))

@@ -1,0 +1,91 @@
+"""``draftsmith write --keep --words N`` as a writer runs it overnight: real processes, the
+real default model, a real project file; killed and run again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import draftsmith
+
+pytestmark = pytest.mark.model
+
+STEP_KEYS = {"step", "text", "words", "written_words", "target_words", "prompt_tokens", "reused_tokens",
+             "generated_tokens", "first_token_seconds", "tokens_per_second", "anchor"}
+
+
+@pytest.fixture(scope="module")
+def hound(tmp_path_factory: pytest.TempPathFactory, corpus: Path, default_model_path: Path) -> Path:
+    project = tmp_path_factory.mktemp("keep") / "hound.draftsmith"
+    result = draftsmith("import", str(corpus / "the_hound_of_the_baskervilles.txt"), "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def project(hound: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "hound.draftsmith"
+    shutil.copy(hound, copy)
+    return copy
+
+
+def last_chapter(project: Path) -> str:
+    with sqlite3.connect(project) as db:
+        return db.execute("SELECT text FROM documents WHERE kind = 'chapter' ORDER BY position DESC").fetchone()[0]
+
+
+def keep_args(project: Path, words: int) -> list[str]:
+    return ["write", "--project", str(project), "--keep", "--words", str(words), "--max-tokens", "40",
+            "--seed", "5", "--ctx", "1024", "--json"]
+
+
+def test_each_kept_continuation_is_stored_once_and_reported(project: Path) -> None:
+    before = last_chapter(project)
+    result = draftsmith(*keep_args(project, 60), timeout=600)
+    assert result.returncode == 0, result.stderr
+    steps = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert steps and all(STEP_KEYS <= step.keys() for step in steps)
+    assert [step["step"] for step in steps] == list(range(1, len(steps) + 1))
+    assert steps[-1]["written_words"] >= 60
+    assert len(steps) == 1 or steps[-2]["written_words"] < 60  # it stops once the words are written
+    after = last_chapter(project)
+    assert after == before + "".join(step["text"] for step in steps)  # in order, each once, nothing else
+    assert all(0 <= step["reused_tokens"] < step["prompt_tokens"] <= 1024 for step in steps)
+    # After the first (cold) step, each prompt is mostly read from the cache.
+    assert sum(step["reused_tokens"] for step in steps[1:]) >= 0.5 * sum(step["prompt_tokens"] for step in steps[1:])
+    assert "Reading the prompt" in result.stderr  # the cold first prompt shows its progress
+
+
+def test_a_killed_run_goes_on_without_storing_a_passage_twice(project: Path) -> None:
+    before = last_chapter(project)
+    process = subprocess.Popen([sys.executable, "-m", "app.cli", *keep_args(project, 150)], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    first = json.loads(process.stdout.readline())
+    process.send_signal(signal.SIGKILL)
+    rest, _ = process.communicate(timeout=60)
+    killed_steps = [first, *(json.loads(line) for line in rest.splitlines() if line.strip())]
+    result = draftsmith(*keep_args(project, 150), timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "Going on from a stopped run" in result.stderr
+    resumed = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert resumed[0]["step"] >= killed_steps[-1]["step"] + 1 and resumed[-1]["written_words"] >= 150
+    after = last_chapter(project)
+    assert after.startswith(before)
+    for step in [*killed_steps, *resumed]:
+        assert after.count(step["text"]) == 1
+    assert after.endswith("".join(step["text"] for step in resumed))
+
+
+def test_keep_needs_a_project_and_json_needs_keep(project: Path) -> None:
+    assert draftsmith("write", "--keep", "--words", "10", "some text").returncode == 2
+    assert draftsmith("write", "--project", str(project), "--words", "10").returncode == 2
+    assert draftsmith("write", "--project", str(project), "--json").returncode == 2
+    assert draftsmith("write", "--temperature", "nan", "text").returncode == 2
