@@ -202,7 +202,7 @@ def main() -> int:
         for variant in variants:
             chosen = [r for r in rows if r["budget"] == budget and r["variant"] == variant]
             for r in [*chosen, _mean_row(chosen)]:
-                print(f"| {budget} | {r['novel']} | {variant} | {r['tokens']} ({r['name_tokens']}, {r['far_tokens']}) "
+                print(f"| {budget} | {r['novel']} | {variant} | {r['tokens']} ({r['name_tokens']}, {r['far_tokens']}) | "
                       + " | ".join(f"{r['window_' + k]:.3f} | {r['memory_' + k]:.3f} | {_change(r, k)}"
                                    for k in ("nll", "name_nll", "far_nll")) + " |")
     return 0

@@ -46,6 +46,24 @@ def stored_text(path: Path, title: str) -> str:
         return next(d.text for d in store.documents() if d.title == title)
 
 
+async def test_the_status_line_says_how_far_a_cold_prompt_has_been_read(sample_project: Path) -> None:
+    fake = FakeBackend(prompt_delay=0.4)  # reports (0, n), (n/2, n), (n-1, n), pausing after each
+    app = DraftsmithApp(lambda progress, **_: fake, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=2)
+        workspace.editor.move_cursor(workspace.editor.document.end)
+        seen: list[str] = []
+        workspace.watch(workspace.status, "activity", lambda value: seen.append(value), init=False)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not workspace.generating)
+        total = fake.last_stats.prompt_tokens
+        assert f"reading the prompt: 0 of {total:,} tokens" in seen
+        assert f"reading the prompt: {total // 2:,} of {total:,} tokens" in seen
+        assert "writing…" in seen
+        assert workspace.status.activity == "done"
+
+
 async def test_continue_shows_a_pending_region_that_is_saved_only_when_kept(sample_project: Path) -> None:
     fake = FakeBackend()
     app = DraftsmithApp(lambda progress, **_: fake, project=sample_project)

@@ -28,6 +28,13 @@ _GRAM = 8
 """Tokens a run must share to be found; long enough that prose rarely repeats them by chance."""
 
 
+def reusable_tokens(llm: llama_cpp.Llama, tokens: list[int]) -> int:
+    """How many tokens at the start of ``tokens`` ``reuse_cache`` would find cached; changes nothing."""
+    cached = np.array(llm.input_ids[: llm.n_tokens], dtype=np.int64)
+    prefix, run = _plan(cached, np.asarray(tokens, dtype=np.int64))
+    return prefix + (run[1] if run else 0)
+
+
 def reuse_cache(llm: llama_cpp.Llama, tokens: list[int]) -> int:
     """Drop a stretch from the cache where that makes it hold more of ``tokens``' start.
 
@@ -37,14 +44,10 @@ def reuse_cache(llm: llama_cpp.Llama, tokens: list[int]) -> int:
     start of ``tokens`` the cache now holds.
     """
     cached = np.array(llm.input_ids[: llm.n_tokens], dtype=np.int64)
-    wanted = np.asarray(tokens, dtype=np.int64)
-    prefix = _common_length(cached, wanted)
-    if len(wanted) - prefix < MIN_KEPT or len(cached) - prefix < MIN_KEPT:
+    prefix, run = _plan(cached, np.asarray(tokens, dtype=np.int64))
+    if run is None:
         return prefix
-    found = _shared_run(cached, wanted, prefix)
-    if found is None:
-        return prefix
-    old_at, length = found
+    old_at, length = run
     memory = llama_cpp.llama_get_memory(llm._ctx.ctx)
     if not llama_cpp.llama_memory_can_shift(memory) or not llm._ctx.kv_cache_seq_rm(0, prefix, old_at):
         return prefix
@@ -54,6 +57,14 @@ def reuse_cache(llm: llama_cpp.Llama, tokens: list[int]) -> int:
     llm.n_tokens = prefix + length
     llm._requires_eval = True
     return prefix + length
+
+
+def _plan(cached: np.ndarray, wanted: np.ndarray) -> tuple[int, tuple[int, int] | None]:
+    """The common prefix's length, and the run to shift back after it, if any."""
+    prefix = _common_length(cached, wanted)
+    if len(wanted) - prefix < MIN_KEPT or len(cached) - prefix < MIN_KEPT:
+        return prefix, None
+    return prefix, _shared_run(cached, wanted, prefix)
 
 
 def _shared_run(cached: np.ndarray, wanted: np.ndarray, prefix: int) -> tuple[int, int] | None:

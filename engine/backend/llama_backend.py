@@ -22,7 +22,7 @@ import numpy as np
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from engine.backend.cache_reuse import reuse_cache
+from engine.backend.cache_reuse import reusable_tokens, reuse_cache
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.markup_tokens import markup_token_texts
@@ -141,10 +141,11 @@ class LlamaBackend:
         return self.tokenize(prompt.text, add_bos=True), ()
 
     def cached_prefix(self, prompt: RenderedPrompt) -> int:
-        """Tokens of ``prompt`` the KV cache already holds from the previous call."""
+        """Tokens of ``prompt`` the KV cache already holds from the previous call, counting those
+        it would shift back into place past a dropped stretch."""
         tokens, _ = self.prompt_tokens(prompt)
         with self._lock:
-            return min(self._llm.longest_token_prefix(self._llm._input_ids.tolist(), tokens), len(tokens))
+            return min(reusable_tokens(self._llm, tokens), len(tokens))
 
     def stream(
         self,
@@ -331,9 +332,14 @@ def _score_with_prefix_reuse(llm: llama_cpp.Llama, context: list[int], continuat
     return logprobs
 
 
-def _log_softmax_at(rows: np.ndarray, targets: list[int]) -> list[float]:
-    rows = rows.astype(np.float64)
-    peak = rows.max(axis=1, keepdims=True)
-    log_norm = np.log(np.exp(rows - peak).sum(axis=1)) + peak[:, 0]
-    picked = rows[np.arange(len(targets)), targets]
-    return (picked - log_norm).tolist()
+def _log_softmax_at(rows: np.ndarray, targets: list[int], slice_rows: int = 16) -> list[float]:
+    """Log-probability of each row's target, a few rows at a time: a whole batch of rows over
+    a 262k-token vocabulary would be hundreds of megabytes in double precision."""
+    picked: list[float] = []
+    for start in range(0, len(targets), slice_rows):
+        block = rows[start : start + slice_rows]
+        peak = block.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(block - peak, dtype=np.float64).sum(axis=1)) + peak[:, 0]
+        chosen = block[np.arange(len(block)), targets[start : start + slice_rows]]
+        picked.extend((chosen - log_norm).tolist())
+    return picked
