@@ -33,6 +33,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/continuation.py
+	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/style.py
 

@@ -15,6 +15,7 @@ Runs on every novel of the shared corpus by default, or on the ``.txt`` novels o
 ``--corpus DIR`` (chapters are detected as on import).
 
     python bench/continuation.py [--budget 1024 3840] [--cursors 12] [--novels NAME ...] [--json]
+    python bench/continuation.py --tables run-1024.json run-3840.json
 """
 
 from __future__ import annotations
@@ -168,7 +169,14 @@ def main() -> int:
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=KEY:VALUE,...",
                         help="also measure other section shares, e.g. 'no-opening=opening:0'")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tables", nargs="+", type=Path, metavar="JSON",
+                        help="print the tables of earlier --json runs (one budget each, say) instead of running")
     args = parser.parse_args()
+    if args.tables:
+        runs = [json.loads(path.read_text()) for path in args.tables]
+        print_tables(runs[0]["machine"], runs[0]["positions"], runs[0].get("cursors", args.cursors),
+                     [row for run in runs for row in run["rows"]])
+        return 0
     variants = {"memory layer": ContextShares(), **dict(parse_variant(v) for v in args.variant)}
     novels = novels_in(args.corpus, args.novels)
     if not novels:
@@ -188,24 +196,29 @@ def main() -> int:
                 rows.extend(_rows(novel.stem, budget, scores, variants))
             project.close()
     if args.json:
-        print(json.dumps({"machine": machine_description(), "positions": args.positions, "rows": rows}, indent=2))
+        print(json.dumps({"machine": machine_description(), "positions": args.positions, "cursors": args.cursors,
+                          "rows": rows}, indent=2))
         return 0
-    print(f"Machine: {machine_description()}")
-    where = ", ".join(f"{p:g}" for p in args.positions)
-    print(f"Gemma 3 270M Q4_K_M, {args.cursors} chapters per novel over its second half, scored at {where} of each "
+    print_tables(machine_description(), args.positions, args.cursors, rows)
+    return 0
+
+
+def print_tables(machine: str, positions: list[float], cursors: int, rows: list[dict]) -> None:
+    print(f"Machine: {machine}")
+    where = ", ".join(f"{p:g}" for p in positions)
+    print(f"Gemma 3 270M Q4_K_M, {cursors} chapters per novel over its second half, scored at {where} of each "
           f"chapter's paragraphs, true next {CONTINUATION_TOKENS} tokens; mean NLL in nats/token (lower is better); "
           "change = memory against the window\n")
     print("| budget | novel | context | tokens (names, far) | window | memory | change | names: window | names: memory "
           "| names: change | far: window | far: memory | far: change |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for budget in args.budget:
-        for variant in variants:
+    for budget in dict.fromkeys(r["budget"] for r in rows):
+        for variant in dict.fromkeys(r["variant"] for r in rows if r["budget"] == budget):
             chosen = [r for r in rows if r["budget"] == budget and r["variant"] == variant]
             for r in [*chosen, _mean_row(chosen)]:
                 print(f"| {budget} | {r['novel']} | {variant} | {r['tokens']} ({r['name_tokens']}, {r['far_tokens']}) | "
                       + " | ".join(f"{r['window_' + k]:.3f} | {r['memory_' + k]:.3f} | {_change(r, k)}"
                                    for k in ("nll", "name_nll", "far_nll")) + " |")
-    return 0
 
 
 def _rows(novel: str, budget: int, scores: dict[str, Score], variants: dict[str, ContextShares]) -> list[dict]:

@@ -77,7 +77,7 @@ class ContextShares:
     guesses ("England (he/him)") that cost four tokens a name."""
     facts_places: bool = True
     """List the places named before the anchor too, not only people and things."""
-    jump: float = 0.5
+    jump: float = 1.5
     """Tokens between the memory anchor's grid lines, as a share of the budget the memory
     sections and the recent text share: the memory sections change once per this much new
     text, and up to this much text before the recent text is in neither."""

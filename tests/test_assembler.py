@@ -27,8 +27,9 @@ def test_budget_is_never_exceeded(fixture: str, budget: int, request: pytest.Fix
             real = tokenizer.count_tokens(context.text)
             assert real <= budget
             assert context.total_tokens == real
-            # The room the anchor keeps for growing is the only budget left unused.
-            assert real >= budget * (1 - shares.jump) * 0.8 or chapter <= 2
+            # The recent text fills what the memory sections leave, to within one chunk.
+            memory = int(budget * (shares.opening + shares.facts + shares.summaries))
+            assert real >= min(budget - memory - 400, budget * 0.5) or chapter <= 2
 
 
 def test_sections_come_in_the_stable_order_with_reasons(pride_project: Project) -> None:

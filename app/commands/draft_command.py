@@ -9,7 +9,7 @@ import sys
 import threading
 
 from app.commands.options import add_model_options, positive_int, prompt_style
-from app.progress import StderrProgress
+from app.progress import PromptReadProgress, StderrProgress
 from engine.backend.protocol import SamplingSettings
 from engine.errors import ProjectError
 from engine.projects import open_project
@@ -67,6 +67,7 @@ def run_draft(args: argparse.Namespace) -> int:
         styles = project_styles(project.store)
         backend = open_backend(args.model or model_for(styles), server=args.server, prompt_style=prompt_style(args),
                                n_ctx=args.n_ctx, progress=StderrProgress("Preparing the default model"))
+        backend.prompt_progress = PromptReadProgress()
         apply_styles(backend, styles)
         settings = SamplingSettings(temperature=args.temperature, seed=args.seed)
         try:
