@@ -17,6 +17,7 @@ from memory.project import Project
 from memory.store import Document
 
 JOURNAL_KEY = "write_journal"
+_LEADING = 80
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class WriteJournal:
     steps: int = 0
     at: str = ""
     """The position the run was started at (``CHAPTER[:PARAGRAPH]``), empty for the book's end."""
+    leading_text: str = ""
+    """The last characters before ``offset`` when the journal was written: a run goes on only
+    if they are still there, so an edit made meanwhile never gets text inserted mid-word."""
 
     @property
     def finished(self) -> bool:
@@ -44,7 +48,8 @@ class WriteJournal:
 def start_journal(project: Project, document_id: int, offset: int, target_words: int, at: str = "") -> WriteJournal:
     """A new journal writing at ``offset`` of a document; replaces any earlier one."""
     text = project.store.document(document_id).text
-    journal = WriteJournal(document_id, len(text[:offset].rstrip()), target_words, at=at)
+    offset = len(text[:offset].rstrip())
+    journal = WriteJournal(document_id, offset, target_words, at=at, leading_text=text[:offset][-_LEADING:])
     with project.store.transaction():
         project.store.set_setting(JOURNAL_KEY, asdict(journal))
     return journal
@@ -63,6 +68,9 @@ def unfinished_journal(project: Project, target_words: int, at: str = "") -> Wri
     if (journal.finished or journal.target_words != target_words or journal.at != at
             or journal.document_id not in known):
         return None
+    text = project.store.document(journal.document_id).text
+    if not text[: journal.offset].endswith(journal.leading_text):  # edited since: start afresh
+        return None
     return journal
 
 
@@ -80,8 +88,9 @@ def keep_continuation(project: Project, journal: WriteJournal, text: str) -> Wri
         updated = Document(document.id, document.kind, document.title, document.parent_id, document.position,
                            updated_text)
         store.put_document(updated, chunk_document(updated_text, project.count_tokens, chunk_tokens))
-        advanced = replace(journal, offset=journal.offset + len(piece),
-                           written_words=journal.written_words + len(piece.split()), steps=journal.steps + 1)
+        offset = journal.offset + len(piece)
+        advanced = replace(journal, offset=offset, written_words=journal.written_words + len(piece.split()),
+                           steps=journal.steps + 1, leading_text=updated_text[:offset][-_LEADING:])
         store.set_setting(JOURNAL_KEY, asdict(advanced))
         store.log("keep", {"document": document.id, "words": len(piece.split()), "step": advanced.steps})
     return advanced

@@ -170,7 +170,12 @@ class LlamaBackend:
             self._last_stats = stats
             started = time.perf_counter()
             first_piece_at: float | None = None
-            if not self._read_prompt(tokens, reused, cancel):
+            try:
+                read = self._read_prompt(tokens, reused, cancel)
+            except (RuntimeError, ValueError) as error:
+                self._llm.reset()  # what the cache holds is no longer known
+                raise BackendError(f"The model could not read the prompt: {error}") from error
+            if not read:
                 stats.prompt_seconds = time.perf_counter() - started
                 stats.stop_reason = "cancelled"
                 return
