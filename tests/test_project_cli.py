@@ -99,6 +99,6 @@ def test_write_continues_a_project_with_its_memory(imported: Path) -> None:
     result = draftsmith("write", "--project", str(imported), "--at", "30:4", "--max-tokens", "16", "--seed", "2",
                         "--ctx", "1024", "--stats")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
-    prompt_tokens = int(result.stderr.split("prompt ")[1].split(" tokens")[0])
+    prompt_tokens = int(result.stderr.split("; prompt ")[1].split(" tokens")[0])
     assert 700 < prompt_tokens <= 1024
+    assert f"Reading the prompt ({prompt_tokens} of {prompt_tokens} tokens)" in result.stderr  # a cold prompt
