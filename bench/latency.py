@@ -32,6 +32,7 @@ from bench.drafting import build_project  # noqa: E402
 from bench.machine import machine_description  # noqa: E402
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
 from engine.backend.protocol import SamplingSettings  # noqa: E402
+from engine.errors import BackendError  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.workflows.drafting import draft  # noqa: E402
 from engine.workflows.writing_session import write_and_keep  # noqa: E402
@@ -51,6 +52,7 @@ class Session:
     name: str
     variant: str
     calls: list[dict] = field(default_factory=list)
+    stopped: str = ""
 
     def summary(self) -> dict[str, object]:
         prompts = sum(call["prompt_tokens"] for call in self.calls)
@@ -60,7 +62,7 @@ class Session:
         return {"session": self.name, "variant": self.variant, "calls": len(self.calls),
                 "prompt_tokens": prompts, "reused_share": reused / prompts if prompts else 0.0,
                 "cold_seconds": waits[0] if waits else 0.0, "median_seconds": median,
-                "median_over_cold": median / waits[0] if waits and waits[0] else 0.0}
+                "median_over_cold": median / waits[0] if waits and waits[0] else 0.0, "stopped": self.stopped}
 
 
 class RecordingBackend:
@@ -90,12 +92,16 @@ def write_session(backend: LlamaBackend, folder: Path, novel: str, variant: str,
     journal = start_journal(project, chapter.id, len(chapter.text), 10**6)
     backend._llm.reset()  # every session starts cold, as after opening the app
     recording = RecordingBackend(backend, session)
-    for step in write_and_keep(recording, project, journal, SamplingSettings(max_tokens=200, seed=7),
-                               shares=VARIANTS[variant]):
-        print(f"  {session.name}, {variant}: step {step.step}, {step.prompt_tokens} prompt tokens, "
-              f"{step.reused_tokens} reused, {step.first_token_seconds:.2f} s", file=sys.stderr, flush=True)
-        if step.step >= steps:
-            break
+    try:
+        for step in write_and_keep(recording, project, journal, SamplingSettings(max_tokens=200, seed=7),
+                                   shares=VARIANTS[variant]):
+            print(f"  {session.name}, {variant}: step {step.step}, {step.prompt_tokens} prompt tokens, "
+                  f"{step.reused_tokens} reused, {step.first_token_seconds:.2f} s", file=sys.stderr, flush=True)
+            if step.step >= steps:
+                break
+    except BackendError as error:  # a step the model left empty in every try: the calls so far still count
+        session.stopped = str(error)
+        print(f"  {session.name}, {variant}: {error}", file=sys.stderr, flush=True)
     project.close()
     return session
 
@@ -104,8 +110,11 @@ def draft_session(backend: LlamaBackend, folder: Path, variant: str) -> Session:
     session = Session("draft, 12 beats", variant)
     project = build_project(folder / f"draft-{variant}.draftsmith", backend, chapters=3, beats=4, beat_words=250)
     backend._llm.reset()
-    draft(RecordingBackend(backend, session), project, None, SamplingSettings(seed=7), shares=VARIANTS[variant],
-          on_progress=lambda p: print(f"  draft, {variant}: {p.chapter} {p.node}", file=sys.stderr, flush=True))
+    try:
+        draft(RecordingBackend(backend, session), project, None, SamplingSettings(seed=7), shares=VARIANTS[variant],
+              on_progress=lambda p: print(f"  draft, {variant}: {p.chapter} {p.node}", file=sys.stderr, flush=True))
+    except BackendError as error:  # a beat with no usable prose: the calls so far still count
+        session.stopped = str(error)
     project.close()
     return session
 
@@ -123,9 +132,11 @@ def main() -> int:
         for novel in args.novels:
             for variant in VARIANTS:
                 sessions.append(write_session(backend, Path(folder), novel, variant, args.steps))
+                print(f"SESSION {json.dumps(sessions[-1].summary())}", file=sys.stderr, flush=True)
         if not args.no_draft:
             for variant in VARIANTS:
                 sessions.append(draft_session(backend, Path(folder), variant))
+                print(f"SESSION {json.dumps(sessions[-1].summary())}", file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps({"machine": machine_description(), "n_ctx": N_CTX,
                           "sessions": [{**s.summary(), "per_call": s.calls} for s in sessions]}, indent=2))
@@ -137,7 +148,8 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|")
     for session in sessions:
         s = session.summary()
-        print(f"| {s['session']} | {s['variant']} | {s['calls']} | {s['prompt_tokens']:,} | {s['reused_share']:.1%} "
+        calls = f"{s['calls']} (stopped: empty)" if s["stopped"] else str(s["calls"])
+        print(f"| {s['session']} | {s['variant']} | {calls} | {s['prompt_tokens']:,} | {s['reused_share']:.1%} "
               f"| {s['cold_seconds']:.2f} | {s['median_seconds']:.2f} | {s['median_over_cold']:.1%} |")
     print("\nPer call: prompt tokens / reused / seconds to the first token\n")
     for session in sessions:
