@@ -32,7 +32,21 @@ def cursor_at(project: Project, chapter: int | None = None, paragraph: int | Non
     """
     if chapter is None:
         return end_of_manuscript(project)
+    return cursor_at_offset(project, *position_at(project, chapter, paragraph))
+
+
+def position_at(project: Project, chapter: int | None = None, paragraph: int | None = None) -> tuple[int, int]:
+    """The document and character offset before paragraph ``paragraph`` of chapter ``chapter``.
+
+    No chapter means the end of the last chapter (of the last story document if there
+    are no chapters): where new text goes at the end of the book.
+    """
     chapters = [d for d in project.documents if d.kind == "chapter"]
+    if chapter is None:
+        story = chapters or [d for d in project.documents if d.kind != "front"]
+        if not story:
+            raise ProjectError("The manuscript has no chapter to continue; import or write one first.")
+        return story[-1].id, len(story[-1].text)
     if not 1 <= chapter <= len(chapters):
         raise ProjectError(f"There is no chapter {chapter}; the manuscript has {len(chapters)}.")
     document = chapters[chapter - 1]
@@ -40,8 +54,7 @@ def cursor_at(project: Project, chapter: int | None = None, paragraph: int | Non
     paragraph = paragraph or 1
     if not 1 <= paragraph <= len(spans) + 1:
         raise ProjectError(f"Chapter {chapter} has {len(spans)} paragraphs; there is no paragraph {paragraph}.")
-    offset = spans[paragraph - 1][0] if paragraph <= len(spans) else len(document.text)
-    return cursor_at_offset(project, document.id, offset)
+    return document.id, spans[paragraph - 1][0] if paragraph <= len(spans) else len(document.text)
 
 
 def cursor_at_offset(project: Project, document_id: int, offset: int) -> Cursor:

@@ -23,9 +23,7 @@ from engine.runtime import open_backend
 from engine.styles import apply_styles, model_for, project_styles
 from engine.workflows.continuation import continue_in_project, continue_passage
 from engine.workflows.writing_session import WriteStep, write_and_keep
-from memory.cursor import cursor_at
-from memory.errors import ProjectError
-from memory.manuscript import paragraph_spans
+from memory.cursor import cursor_at, position_at
 from memory.project import Project
 from memory.write_journal import WriteJournal, start_journal, unfinished_journal
 
@@ -154,24 +152,8 @@ def _journal(args: argparse.Namespace, project: Project) -> WriteJournal:
             print(f"Going on from a stopped run: {journal.written_words} of {words} words are already kept.",
                   file=sys.stderr)
             return journal
-    document_id, offset = _position(project, args.at)
+    document_id, offset = position_at(project, *parse_position(args.at))
     return start_journal(project, document_id, offset, words or 1, at)
-
-
-def _position(project: Project, at: str | None) -> tuple[int, int]:
-    """The document and character offset where writing starts."""
-    chapter, paragraph = parse_position(at)
-    if chapter is None:
-        story = [d for d in project.documents if d.kind == "chapter"] or [
-            d for d in project.documents if d.kind != "front"]
-        if not story:
-            raise ProjectError("The manuscript has no chapter to continue; import or write one first.")
-        return story[-1].id, len(story[-1].text)
-    cursor_at(project, chapter, paragraph)  # says clearly when the position does not exist
-    document = [d for d in project.documents if d.kind == "chapter"][chapter - 1]
-    spans = paragraph_spans(document.text)
-    paragraph = paragraph or 1
-    return document.id, spans[paragraph - 1][0] if paragraph <= len(spans) else len(document.text)
 
 
 def _print_piece(piece: str) -> None:
