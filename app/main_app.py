@@ -29,10 +29,9 @@ from assets import STYLES_DIR
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import DraftsmithError
 from engine.projects import open_project, project_path
+from engine.workflows.exporting import export_to_file, free_export_path
+from engine.workflows.importing import import_into_project
 from engine.recent_projects import remember_project
-from memory.bible import extract_bible
-from memory.export import export_manuscript
-from memory.importer import import_manuscript
 from memory.project import Project
 
 BackendLoader = Callable[..., Backend]
@@ -135,11 +134,10 @@ class DraftsmithApp(App):
     def _open_project(self, request: ProjectRequested) -> None:
         """Open (or create, or import into) a project; the tokenizer loads here, off the UI thread."""
         try:
-            project, tokenizer = open_project(request.name_or_path, create=True)
             if request.manuscript is not None:
-                import_manuscript(project.store, request.manuscript, tokenizer.count_tokens)
-                project.ensure_summaries()
-                extract_bible(project.store)
+                _, project = import_into_project(request.name_or_path, request.manuscript, keep_open=True)
+            else:
+                project, _ = open_project(request.name_or_path, create=True)
         except DraftsmithError as error:
             self.post_message(ProjectOpenFailed(error.sentence))
             return
@@ -197,11 +195,12 @@ class DraftsmithApp(App):
             self.notify("Open a project first (Ctrl+O).", severity="warning")
             return
         self.workspace.save_now()
-        target = self.project.store.path.with_suffix(".md")
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(export_manuscript(self.project.store, "md"), encoding="utf-8")
-        temporary.replace(target)
-        self.notify(f"Exported to {target}")
+        try:
+            outcome = export_to_file(self.project.store.path, free_export_path(self.project.store.path))
+        except DraftsmithError as error:
+            self.notify(error.sentence, title="Not exported", severity="error")
+            return
+        self.notify(f"Exported to {outcome.target}")
 
     def action_session_goal(self) -> None:
         """Ask for the session's word goal; it is kept with the project."""

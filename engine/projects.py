@@ -13,6 +13,7 @@ from pathlib import Path
 from engine.paths import DraftsmithPaths, draftsmith_paths
 from engine.runtime import resolve_model_path
 from engine.tokenizer import Tokenizer
+from memory.bible import bible_pending, extract_bible
 from memory.project import Project
 from memory.store import ProjectStore
 
@@ -28,11 +29,33 @@ def project_path(name_or_path: str, paths: DraftsmithPaths | None = None) -> Pat
 
 
 def open_project(name_or_path: str, model: str | None = None, create: bool = False,
-                 progress=None) -> tuple[Project, Tokenizer]:
-    """Open (or create) a project and the tokenizer of its model."""
-    store = ProjectStore(project_path(name_or_path), create=create)
-    chosen = model or store.get_setting(MODEL_SETTING) or "default"
-    tokenizer = Tokenizer(resolve_model_path(chosen, progress=progress))
-    if store.get_setting(MODEL_SETTING) is None:
-        store.set_setting(MODEL_SETTING, chosen)
+                 progress=None, read_only: bool = False) -> tuple[Project, Tokenizer]:
+    """Open (or create) a project and the tokenizer of its model.
+
+    Opened to write, a project whose last import was cut off before its story bible
+    was rebuilt gets the bible rebuilt now. A project this call created is removed
+    again if opening it fails, so a failed first open leaves no empty file behind.
+    """
+    path = project_path(name_or_path)
+    created = create and not path.exists()
+    store = ProjectStore(path, create=create, read_only=read_only)
+    try:
+        chosen = model or store.get_setting(MODEL_SETTING) or "default"
+        tokenizer = Tokenizer(resolve_model_path(chosen, progress=progress))
+        if not read_only:
+            if store.get_setting(MODEL_SETTING) is None:
+                store.set_setting(MODEL_SETTING, chosen)
+            if bible_pending(store):
+                extract_bible(store)
+    except BaseException:
+        store.close()
+        if created:
+            remove_project_file(path)
+        raise
     return Project(store, tokenizer.count_tokens, tokenizer.joins_add_up), tokenizer
+
+
+def remove_project_file(path: Path) -> None:
+    """Delete a project file with its SQLite companions (only ever one this process just created)."""
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        companion.unlink(missing_ok=True)

@@ -90,7 +90,20 @@ def extract_bible(store: ProjectStore, min_mentions: int = MIN_MENTIONS) -> list
         for entry in found:
             if entry.name not in writer_names:
                 _upsert_by_name(store, entry)
+        store.set_setting(BIBLE_PENDING, False)
     return load_bible(store)
+
+
+BIBLE_PENDING = "bible_pending"
+"""Set in the same transaction as an imported manuscript, cleared with the bible built from it.
+
+A process killed between the two leaves it set, and the next writer to open the
+project builds the bible again, so a new book never keeps the old book's cast.
+"""
+
+
+def bible_pending(store: ProjectStore) -> bool:
+    return bool(store.get_setting(BIBLE_PENDING, False))
 
 
 _CAPITALISED = re.compile(r"[A-Z][A-Za-z'\-]*\.?")

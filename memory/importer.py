@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from memory.bible import BIBLE_PENDING
 from memory.chunking import DEFAULT_CHUNK_TOKENS, Chunk, chunk_document
 from memory.manuscript import ParsedDocument, parse_manuscript
 from memory.manuscript_files import read_manuscript_file
+from memory.text_normalize import DecodedText
 from memory.store import Document, ProjectStore
 from memory.token_counting import CachedCounter, TokenCounter
 
@@ -31,6 +33,8 @@ class ImportReport:
     removed_documents: int
     encoding: str
     seconds: float
+    invalid_bytes: int = 0
+    """Bytes of the file that were not valid in its encoding, each kept as U+FFFD in the text."""
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -43,10 +47,16 @@ def import_manuscript(
     chunk_tokens: int | None = None,
 ) -> ImportReport:
     """Read ``path`` and make the project's manuscript match it."""
+    return import_decoded(store, read_manuscript_file(path), path, count_tokens, chunk_tokens)
+
+
+def import_decoded(store: ProjectStore, decoded: DecodedText, path: Path, count_tokens: TokenCounter,
+                   chunk_tokens: int | None = None) -> ImportReport:
+    """Import a manuscript file already read (and so already known to be importable)."""
     started = time.perf_counter()
-    decoded = read_manuscript_file(path)
     parsed = parse_manuscript(decoded.text, fallback_title=path.stem)
-    return _apply(store, parsed, count_tokens, chunk_tokens, decoded.encoding, started, source=str(path))
+    report = _apply(store, parsed, count_tokens, chunk_tokens, decoded.encoding, started, source=str(path))
+    return replace(report, invalid_bytes=decoded.invalid_bytes)
 
 
 def import_text(store: ProjectStore, text: str, count_tokens: TokenCounter, title: str = "Manuscript",
@@ -84,8 +94,11 @@ def _apply(store: ProjectStore, parsed: list[ParsedDocument], count_tokens: Toke
         changed += 0 if unchanged else 1
         planned.append((document, chunks))
     removed = [document.id for queue in existing.values() for document in queue]
-    store.write_documents(planned, removed, "import", {"source": source, "documents": len(planned)})
-    store.set_setting("chunk_tokens", chunk_tokens)
+    with store.transaction():
+        store.write_documents(planned, removed, "import", {"source": source, "documents": len(planned)})
+        store.set_setting("chunk_tokens", chunk_tokens)
+        if changed or removed:
+            store.set_setting(BIBLE_PENDING, True)
     refs = store.chunk_refs()
     return ImportReport(
         parts=sum(1 for d, _ in planned if d.kind == "part"),

@@ -89,3 +89,16 @@ def migrate(db: sqlite_utils.Database) -> int:
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
     return len(MIGRATIONS)
+
+
+def check_schema_current(db: sqlite_utils.Database, name: str) -> None:
+    """A project opened read-only cannot be upgraded, so it must already be at this schema."""
+    from memory.errors import ProjectError
+
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(MIGRATIONS):
+        raise ProjectError(f"{name} was saved by a newer Draftsmith (schema {current}, this one knows "
+                           f"{len(MIGRATIONS)}); update Draftsmith to open it.")
+    if current < len(MIGRATIONS):
+        raise ProjectError(f"{name} was saved by an older Draftsmith and must be upgraded before it can be "
+                           "read; open it once with a command that changes it, or in the app.")

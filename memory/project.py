@@ -77,7 +77,12 @@ class Project:
         return self._bible
 
     def ensure_summaries(self) -> int:
-        """Extractive summaries for any stale group; returns how many were written."""
+        """Extractive summaries for any stale group; returns how many were written.
+
+        A project opened read-only writes none: its context says which groups are not yet summarised.
+        """
+        if self.store.read_only:
+            return 0
         return refresh_extractive(self.store, self.pyramid)
 
 

@@ -9,6 +9,7 @@ a crash leaves either the old state or the new, never half of an edit.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,9 +22,11 @@ import sqlite_utils
 
 from memory.chunking import Chunk
 from memory.errors import ProjectError
-from memory.migrations import migrate
+from memory.migrations import check_schema_current, migrate
+from memory.writer_lock import WriterLock
 
 APP_MARKER = "draftsmith-project"
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -51,30 +54,103 @@ class ChunkRef:
     hash: str
 
 
+def _check_path(path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder, not a project file.")
+    if not path.exists():
+        if not create:
+            raise ProjectError(f"There is no project at {path}.")
+        if path.is_symlink():
+            raise ProjectError(f"{path} is a broken link; give the path of a project file.")
+    elif not path.is_file():
+        raise ProjectError(f"{path} is not a regular file, so it cannot be a project.")
+    else:
+        with path.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+        if header and header != _SQLITE_HEADER:
+            raise ProjectError(f"{path.name} is not a Draftsmith project (it is not an SQLite file).")
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse, in one sentence, to change a project the writer's permissions keep read-only."""
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise ProjectError(f"{path.name} is read-only, so it cannot be changed; it can still be "
+                               "read and exported.")
+        folder_writable = os.access(path.parent, os.W_OK)
+    else:
+        folder = next((p for p in path.parents if p.exists()), None)
+        folder_writable = folder is not None and os.access(folder, os.W_OK)
+    if not folder_writable:
+        raise ProjectError(f"{path.name} cannot be changed: its folder {path.parent} is read-only; "
+                           "it can still be read and exported.")
+
+
+def _open_error(path: Path, error: sqlite3.DatabaseError) -> ProjectError:
+    """Tell a locked, unreadable or foreign file apart instead of calling each one 'not a project'."""
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return ProjectError(f"{path.name} is locked by another program; close it there and try again.")
+    if "unable to open" in message or "readonly" in message or "read-only" in message:
+        return ProjectError(f"{path.name} cannot be opened ({message}); check that its folder can be read.")
+    if isinstance(error, sqlite3.OperationalError) and "no such table" not in message:
+        return ProjectError(f"{path.name} could not be read ({message}).")
+    return ProjectError(f"{path.name} is not a Draftsmith project ({message}).")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class ProjectStore:
-    """An open project file."""
+    """An open project file.
 
-    def __init__(self, path: Path | str, create: bool = False) -> None:
+    Opened to write (the default), the store holds the project's writer lock until
+    it is closed, so a second process that would change the project stops with a
+    sentence instead of interleaving its transactions. ``read_only`` opens the
+    file without the lock and without writing a byte: exporting and listing work
+    while the app has the project open, and on files or folders the writer cannot
+    change.
+    """
+
+    def __init__(self, path: Path | str, create: bool = False, read_only: bool = False) -> None:
         self.path = Path(path).expanduser()
-        if not create and not self.path.exists():
-            raise ProjectError(f"There is no project at {self.path}.")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        self._lock: WriterLock | None = None
+        _check_path(self.path, create and not read_only)
+        if not read_only:
+            _check_writable(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = WriterLock(self.path)
         try:
             # The app reads the project from worker threads (context assembly while the UI
             # stays live); SQLite serialises access, and every write is one transaction.
-            self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
+            if read_only:
+                connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                             check_same_thread=False)
+            else:
+                connection = sqlite3.connect(self.path, check_same_thread=False)
+            self.db = sqlite_utils.Database(connection)
             self.db.execute("PRAGMA foreign_keys = ON")
-            self._check_is_project(create)
-            self.db.enable_wal()
-            migrate(self.db)
-            if create:
-                self.db["project"].upsert({"key": "app", "value": APP_MARKER}, pk="key")
+            self._check_is_project(create and not read_only)
+            if read_only:
+                check_schema_current(self.db, self.path.name)
+            else:
+                self.db.enable_wal()
+                migrate(self.db)
+                if create:
+                    self.db["project"].upsert({"key": "app", "value": APP_MARKER}, pk="key")
         except sqlite3.DatabaseError as error:
-            raise ProjectError(f"{self.path.name} is not a Draftsmith project ({error}).") from error
+            self._release()
+            raise _open_error(self.path, error) from error
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _check_is_project(self, create: bool) -> None:
         tables = set(self.db.table_names())
@@ -84,7 +160,10 @@ class ProjectStore:
             raise ProjectError(f"{self.path.name} is empty, not a Draftsmith project.")
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            self._release()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -14,12 +14,12 @@ from app.progress import StderrProgress
 from engine.errors import ProjectError
 from engine.projects import open_project, project_path
 from engine.runtime import open_backend
+from engine.workflows.exporting import EXPORT_FORMATS, export_text, export_to_file
+from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.assembler import assemble
-from memory.bible import BibleEntry, delete_entry, extract_bible, load_bible, save_entry
+from memory.bible import BibleEntry, delete_entry, load_bible, save_entry
 from memory.cursor import cursor_at
-from memory.export import export_manuscript
-from memory.importer import import_manuscript
 from memory.store import ProjectStore
 from memory.summaries import summary_status
 
@@ -53,22 +53,18 @@ def _register_import(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    name = args.project or args.file.stem
-    project, tokenizer = open_project(name, args.model, create=True,
-                                      progress=StderrProgress("Preparing the default model"))
-    try:
-        print(f"Importing {args.file.name}…", file=sys.stderr)
-        report = import_manuscript(project.store, args.file, tokenizer.count_tokens, args.chunk_tokens)
-        written = project.ensure_summaries()
-        entries = extract_bible(project.store)
-    finally:
-        project.close()
-    result = {**report.as_dict(), "project": str(project_path(name)), "new_summaries": written,
-              "bible_entries": len(entries)}
+    print(f"Importing {args.file.name}…", file=sys.stderr)
+    outcome, _ = import_into_project(args.project or args.file.stem, args.file, args.model, args.chunk_tokens,
+                                     progress=StderrProgress("Preparing the default model"))
+    report = outcome.report
+    if report.invalid_bytes:
+        print(f"draftsmith: warning: {report.invalid_bytes} bytes of {args.file.name} were not valid "
+              f"{report.encoding}; each run of them is marked with \ufffd in the text, so search for it "
+              "to mend them.", file=sys.stderr)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(outcome.as_dict(), indent=2))
     else:
-        print(f"{result['project']}: {report.parts} parts, {report.chapters} chapters, {report.words:,} words, "
+        print(f"{outcome.project_file}: {report.parts} parts, {report.chapters} chapters, {report.words:,} words, "
               f"{report.chunks} chunks ({report.new_chunks} new) in {report.seconds:.2f} s")
     return 0
 
@@ -76,24 +72,23 @@ def run_import(args: argparse.Namespace) -> int:
 # -- export -------------------------------------------------------------------
 
 def _register_export(subcommands: argparse._SubParsersAction) -> None:
-    parser = subcommands.add_parser("export", help="write the manuscript out as Markdown or text",
-                                    description="Write the project's manuscript to stdout or --out.")
+    parser = subcommands.add_parser(
+        "export", help="write the manuscript out as Markdown or text",
+        description="Write the project's manuscript to stdout or --out. An existing file is replaced only "
+        "with --force, and never the project itself; the file is written whole or not at all.")
     parser.add_argument("--project", required=True, metavar="P")
-    parser.add_argument("--format", choices=["md", "txt"], default="md")
+    parser.add_argument("--format", choices=list(EXPORT_FORMATS), default="md")
     parser.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
     parser.set_defaults(run=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with ProjectStore(project_path(args.project)) as store:
-        text = export_manuscript(store, args.format)
     if args.out:
-        temporary = args.out.with_name(args.out.name + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(args.out)
-        print(f"Wrote {args.out}", file=sys.stderr)
+        outcome = export_to_file(project_path(args.project), args.out, args.format, args.force)
+        print(f"Wrote {outcome.target}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(export_text(project_path(args.project), args.format))
     return 0
 
 
@@ -157,7 +152,14 @@ def parse_position(text: str | None) -> tuple[int | None, int | None]:
 
 
 def run_context(args: argparse.Namespace) -> int:
-    project, tokenizer = open_project(args.project, args.model)
+    try:
+        project, tokenizer = open_project(args.project, args.model)
+    except ProjectError as error:
+        if not project_path(args.project).is_file():
+            raise
+        # Busy in the app, or read-only: show the context from what is stored.
+        print(f"draftsmith: note: {error.sentence} Showing the context from what is stored.", file=sys.stderr)
+        project, tokenizer = open_project(args.project, args.model, read_only=True)
     try:
         project.ensure_summaries()
         chapter, paragraph = parse_position(args.at)
@@ -201,7 +203,7 @@ def _store(args: argparse.Namespace) -> ProjectStore:
 
 
 def run_bible_list(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with ProjectStore(project_path(args.project), read_only=True) as store:
         entries = load_bible(store)
     if args.json:
         print(json.dumps([entry.__dict__ for entry in entries], indent=2, ensure_ascii=False))

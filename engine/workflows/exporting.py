@@ -1,0 +1,129 @@
+"""Export a project's manuscript to a file without ever harming another file.
+
+The target is judged before anything is written: the project itself, its SQLite
+companions, any other SQLite file, folders, links and device files are refused
+outright, and an existing file is replaced only when the writer says so
+(``force``). The text goes to a temporary file beside the target, is flushed to
+disk, and then replaces the target in one rename, so a crash leaves the old file
+or the new one, and a failure leaves no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from memory.errors import DraftsmithError, ProjectError
+from memory.export import export_manuscript
+from memory.store import ProjectStore
+
+EXPORT_FORMATS = ("md", "txt")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class ExportTargetError(DraftsmithError):
+    """A place an export must not or cannot be written to."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    target: Path
+    characters: int
+
+
+def export_text(project_file: Path, file_format: str = "md") -> str:
+    """The manuscript as text, read without the writer lock (the app may have the project open)."""
+    if file_format not in EXPORT_FORMATS:
+        raise ProjectError(f"Export writes {' or '.join(EXPORT_FORMATS)}, not {file_format!r}.")
+    with ProjectStore(project_file, read_only=True) as store:
+        return export_manuscript(store, file_format)
+
+
+def export_to_file(project_file: Path, target: Path, file_format: str = "md", force: bool = False) -> ExportOutcome:
+    """Write the manuscript to ``target``; see the module docstring for what is refused."""
+    target = target.expanduser()
+    check_export_target(project_file, target, force)
+    text = export_text(project_file, file_format)
+    write_atomically(target, text)
+    return ExportOutcome(target, len(text))
+
+
+def free_export_path(project_file: Path, suffix: str = ".md") -> Path:
+    """``NAME.md`` beside the project, or ``NAME (2).md`` and on, whichever does not exist yet."""
+    candidate = project_file.with_suffix(suffix)
+    number = 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate = project_file.with_name(f"{project_file.stem} ({number}){suffix}")
+        number += 1
+    return candidate
+
+
+def check_export_target(project_file: Path, target: Path, force: bool) -> None:
+    name = str(target)
+    if target.is_symlink():
+        raise ExportTargetError(f"{name} is a link; give the path of the file itself.")
+    if _is_project_file(project_file, target):
+        raise ExportTargetError(f"{name} is the project itself (or part of it); export to another file.")
+    if target.exists():
+        if target.is_dir():
+            raise ExportTargetError(f"{name} is a folder; give the path of a file to write.")
+        if not target.is_file():
+            raise ExportTargetError(f"{name} is not a regular file; export to a file.")
+        if _is_sqlite(target):
+            raise ExportTargetError(f"{name} is a database, not a manuscript; export to another file.")
+        if not force:
+            raise ExportTargetError(f"{name} already exists; add --force to replace it.")
+    folder = target.parent
+    if not folder.exists():
+        raise ExportTargetError(f"The folder {folder} does not exist; create it first or export elsewhere.")
+    if not folder.is_dir():
+        raise ExportTargetError(f"{folder} is not a folder.")
+    if not os.access(folder, os.W_OK):
+        raise ExportTargetError(f"The folder {folder} is read-only; export elsewhere.")
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` in one rename from a flushed temporary file beside it."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise ExportTargetError(f"{target} cannot be written ({error.strerror}).") from error
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise DraftsmithError(f"{target} could not be written ({error.strerror}); nothing was changed.") from error
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _is_project_file(project_file: Path, target: Path) -> bool:
+    project = project_file.expanduser().resolve()
+    companions = {project, project.with_name(project.name + "-wal"), project.with_name(project.name + "-shm"),
+                  project.with_name(f".{project.name}.lock")}
+    resolved = target.resolve()
+    if resolved in companions:
+        return True
+    with contextlib.suppress(OSError):
+        return target.exists() and os.path.samefile(target, project)
+    return False
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
