@@ -17,7 +17,7 @@ _NUMBER_WORDS = (
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|third|fourth|"
     "fifth|sixth|seventh|eighth|ninth|tenth|last"
 )
-_NUMBER = rf"(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+_NUMBER = rf"(?:\d{{1,6}}|[ivxlcdm]{{1,8}}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
 _REST = r"(?:\s*(?:[.:\-\u2013\u2014]+|\s)\s*(?P<title>.*))?"
 
 PART = re.compile(rf"^(?P<label>(?:part|book|volume)\s+{_NUMBER})\b{_REST}$", re.IGNORECASE)

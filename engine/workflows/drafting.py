@@ -21,14 +21,14 @@ from engine.errors import BackendError
 from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.passage_cleaning import is_commentary
-from engine.workflows.planning import expand_node
+from engine.workflows.planning import plan_children
 from memory.assembler import ContextShares
 from memory.bible import BibleEntry, entries_mentioned, extract_bible
 from memory.continuity import bible_pronoun_flips, book_names, new_names
 from memory.drafts import append_passage, chapter_document
 from memory.extractive import shorten
 from memory.outline import Outline, OutlineNode
-from memory.outline_store import load_outline, update_node
+from memory.outline_store import add_children, load_outline, update_node
 from memory.project import Project
 from memory.store import Document
 
@@ -148,10 +148,8 @@ def draft(
     report = DraftReport()
     outline = load_outline(project.store)
     for chapter in chapters_to_draft(outline, node_id):
-        if not outline.children(chapter.id) and chapter.status == "planned":
-            count = max(2, round((chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]) / BEAT_WORDS))
-            expand_node(backend, project, chapter.id, count=min(count, 8), level="beat", seed=settings.seed,
-                        cancel=cancel)
+        if chapter.status == "planned" and beats_to_plan(project, outline, chapter, chapter_words):
+            plan_beats(backend, project, chapter, chapter_words, settings.seed, cancel)
             outline = load_outline(project.store)
         try:
             chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
@@ -167,6 +165,48 @@ def draft(
         outline = load_outline(project.store)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _beats_setting(chapter: OutlineNode) -> str:
+    return f"planning.beats.{chapter.id}"
+
+
+def beats_to_plan(project: Project, outline: Outline, chapter: OutlineNode, chapter_words: int | None) -> int:
+    """How many beats the chapter still lacks: all of them when none are planned, the rest of a cut-off plan."""
+    have = len(outline.children(chapter.id))
+    expected = project.store.get_setting(_beats_setting(chapter))
+    if expected is not None:
+        return max(0, int(expected) - have)
+    if have:
+        return 0
+    count = max(2, round((chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]) / BEAT_WORDS))
+    return min(count, 8)
+
+
+def plan_beats(backend: Backend, project: Project, chapter: OutlineNode, chapter_words: int | None,
+               seed: int | None, cancel: threading.Event) -> None:
+    """Plan the chapter's missing beats, storing each one as soon as the model has finished it.
+
+    The number the plan should reach is stored first, so a plan cut off by a kill
+    resumes with the beats still missing (and the stored ones in view) instead of
+    starting again.
+    """
+    store = project.store
+    missing = beats_to_plan(project, load_outline(store), chapter, chapter_words)
+    have = len(load_outline(store).children(chapter.id))
+    store.set_setting(_beats_setting(chapter), have + missing)
+    for attempt in range(PASSAGE_ATTEMPTS):
+        missing = beats_to_plan(project, load_outline(store), chapter, chapter_words)
+        if missing <= 0:
+            break
+        plan_children(backend, project, chapter.id, count=missing, level="beat",
+                      seed=None if seed is None else seed + attempt, cancel=cancel,
+                      on_item=lambda item: add_children(store, chapter.id, [item], "beat"))
+    if not load_outline(store).children(chapter.id):
+        raise BackendError(f"The model planned no beats for {load_outline(store).label(chapter)}.")
+    # Complete, or as complete as the model would make it: draft the beats there are.
+    with store.transaction():
+        store.db.execute("DELETE FROM settings WHERE key = ?", [_beats_setting(chapter)])
 
 
 def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode,

@@ -56,14 +56,42 @@ def parse_children(raw: str, parent: OutlineNode, level: str, count: int) -> lis
     items = json.loads(raw)["items"]
     if not isinstance(items, list) or len(items) != count:
         raise ValueError(f"expected {count} items")
+    return [planned_node(item, parent, level, count) for item in items]
+
+
+def planned_node(item: dict, parent: OutlineNode, level: str, count: int) -> PlannedNode:
+    """One item of the answer as a node; raises KeyError or TypeError when it lacks a field."""
     share = parent.target_words // count if parent.target_words else DEFAULT_WORDS.get(level, 0)
-    planned = []
-    for item in items:
-        title = _tidy(item["title"]).strip(" .") or "Untitled"
-        characters = tuple(dict.fromkeys(_tidy(name) for name in item.get("characters", []) if _tidy(name)))
-        planned.append(PlannedNode(title=title, synopsis=_tidy(item["synopsis"]), characters=characters,
-                                   place=_tidy(item.get("place", "")), target_words=share))
-    return planned
+    title = _tidy(item["title"]).strip(" .") or "Untitled"
+    characters = tuple(dict.fromkeys(_tidy(name) for name in item.get("characters", []) if _tidy(name)))
+    return PlannedNode(title=title, synopsis=_tidy(item["synopsis"]), characters=characters,
+                       place=_tidy(item.get("place", "")), target_words=share)
+
+
+def complete_items(raw: str) -> list[dict]:
+    """The items of a partial answer whose JSON objects are already closed, in order.
+
+    Planning stores each node as soon as it is complete, so a plan cut off by a
+    kill or a cancel keeps what was already planned.
+    """
+    key = raw.find('"items"')
+    start = raw.find("[", key) if key >= 0 else -1
+    if start < 0:
+        return []
+    decoder = json.JSONDecoder()
+    items: list[dict] = []
+    position = start + 1
+    while True:
+        while position < len(raw) and raw[position] in " \t\r\n,":
+            position += 1
+        if position >= len(raw) or raw[position] != "{":
+            return items
+        try:
+            item, position = decoder.raw_decode(raw, position)
+        except json.JSONDecodeError:
+            return items
+        if isinstance(item, dict):
+            items.append(item)
 
 
 def _tidy(text: object) -> str:

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
-from engine.workflows.outline_schema import DEFAULT_COUNTS, children_schema, max_output_tokens, parse_children
+from engine.workflows.outline_schema import (
+    DEFAULT_COUNTS,
+    children_schema,
+    complete_items,
+    max_output_tokens,
+    parse_children,
+    planned_node,
+)
 from memory.bible import load_bible
 from memory.outline import PLURALS, Outline, OutlineNode, child_level
 from memory.outline_store import PlannedNode, add_children, load_outline, replace_children
@@ -47,6 +55,7 @@ def planning_context(project: Project, outline: Outline, node: OutlineNode) -> s
         lines += [_node_line(outline, sibling, "before") for sibling in before[-2:]]
         lines.append(_node_line(outline, node, "this one", details=True))
         lines += [_node_line(outline, sibling, "after") for sibling in after[:1]]
+    lines += [_node_line(outline, child, "already planned") for child in outline.children(node.id)]
     return "\n".join(lines)
 
 
@@ -68,8 +77,13 @@ def plan_children(
     level: str | None = None,
     seed: int | None = None,
     cancel: threading.Event | None = None,
+    on_item: Callable[[PlannedNode], None] | None = None,
 ) -> list[PlannedNode]:
-    """Generate (without storing) the children of ``node_id``."""
+    """Generate the children of ``node_id``; ``on_item`` gets each one as soon as its JSON closes.
+
+    Nothing is stored here: ``expand_node`` stores a finished plan in one
+    transaction, and drafting stores each beat through ``on_item`` as it comes.
+    """
     outline = load_outline(project.store)
     node = outline.nodes[node_id]
     level = level or child_level(node.level)
@@ -86,14 +100,37 @@ def plan_children(
     problem = ""
     for attempt in range(ATTEMPTS):
         attempt_seed = None if seed is None else seed + attempt
-        raw = "".join(backend.stream(prompt, replace(settings, seed=attempt_seed), cancel))
+        raw, delivered = _stream_items(backend.stream(prompt, replace(settings, seed=attempt_seed), cancel),
+                                       node, level, count, on_item)
         if cancel is not None and cancel.is_set():
             raise BackendError("Planning was cancelled.")
         try:
             return parse_children(raw, node, level, count)
         except (ValueError, KeyError, TypeError) as error:  # cut short by the token limit: try again
+            if delivered:
+                return delivered  # already handed on: the caller plans the rest with these in view
             problem = str(error)
     raise BackendError(f"The model did not produce a complete plan in {ATTEMPTS} tries ({problem}).")
+
+
+def _stream_items(pieces: Iterable[str], node: OutlineNode, level: str, count: int,
+                  on_item: Callable[[PlannedNode], None] | None) -> tuple[str, list[PlannedNode]]:
+    """Join the answer's pieces, handing each item that completes to ``on_item`` (at most ``count``)."""
+    raw = ""
+    delivered: list[PlannedNode] = []
+    for piece in pieces:
+        raw += piece
+        if on_item is None or "}" not in piece:
+            continue
+        items = complete_items(raw)
+        while len(delivered) < min(len(items), count):
+            try:
+                planned = planned_node(items[len(delivered)], node, level, count)
+            except (KeyError, TypeError):
+                return raw, delivered  # not the promised shape: the answer is judged (and retried) by the caller
+            delivered.append(planned)
+            on_item(planned)
+    return raw, delivered
 
 
 def expand_node(
