@@ -27,6 +27,7 @@ from app.screens.workspace import WorkspaceScreen
 from app.screens.write_screen import WriteScreen
 from assets import STYLES_DIR
 from engine.backend.protocol import Backend, SamplingSettings
+from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.projects import open_project, project_path
 from engine.workflows.exporting import export_to_file, free_export_path
@@ -86,7 +87,18 @@ class DraftsmithApp(App):
         except DraftsmithError as error:
             self.post_message(ModelLoadFailed(error.sentence))
             return
+        except Exception as error:
+            self.post_message(ModelLoadFailed(record_unexpected(error, "loading the model")))
+            return
         self.post_message(ModelLoaded(backend))
+
+    @work(thread=True, group="model-close")
+    def _close_backend(self, backend: Backend) -> None:
+        """Free a replaced model off the UI thread: closing waits for its generation to stop."""
+        try:
+            backend.close()
+        except Exception as error:
+            record_unexpected(error, "closing the previous model")
 
     @on(ModelLoadProgress)
     def _show_progress(self, message: ModelLoadProgress) -> None:
@@ -96,7 +108,10 @@ class DraftsmithApp(App):
     def _model_ready(self, message: ModelLoaded) -> None:
         previous, self.backend = self.backend, message.backend
         if previous is not None and previous is not message.backend:
-            previous.close()
+            for screen in (self.write_screen, self.workspace):
+                if screen is not None:
+                    screen.stop_generating()  # what it wrote stays pending, as after Esc
+            self._close_backend(previous)
         self.sub_title = message.backend.description
         for screen in (self.write_screen, self.workspace):
             if screen is not None:
@@ -140,6 +155,9 @@ class DraftsmithApp(App):
                 project, _ = open_project(request.name_or_path, create=True)
         except DraftsmithError as error:
             self.post_message(ProjectOpenFailed(error.sentence))
+            return
+        except Exception as error:
+            self.post_message(ProjectOpenFailed(record_unexpected(error, "opening the project")))
             return
         self.post_message(ProjectOpened(project))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from engine.backend.protocol import Backend, GenerationStats
+from memory.assembler import AssembledContext
 from memory.project import Project
 
 
@@ -73,3 +74,12 @@ class StyleScored(Message):
     scores: list
     mean: float = 0.0
     error: str = ""
+
+
+@dataclass
+class ContextInspected(Message):
+    """The inspector's context, assembled off the UI thread (``error`` set if it could not be)."""
+
+    context: AssembledContext | None
+    cached_tokens: int | None
+    error: str | None = None

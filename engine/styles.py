@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from engine.backend.protocol import Backend
 from engine.errors import StyleError
 from engine.models.adapter_validation import validate_adapter
 from engine.models.registry import ModelRegistry
@@ -137,15 +138,14 @@ def project_choices(settings_value: object) -> list[StyleChoice]:
     return [StyleChoice(str(item["name"]), float(item.get("scale", 1.0))) for item in (settings_value or [])]
 
 
-def apply_styles(backend: object, choices: list[StyleChoice], registry: StyleRegistry | None = None) -> None:
+def apply_styles(backend: Backend, choices: list[StyleChoice], registry: StyleRegistry | None = None) -> None:
     """Put the chosen styles' adapters on a loaded model (a fine-tuned model style is loaded instead)."""
     adapters = adapters_for(choices, registry)
-    setter = getattr(backend, "set_adapters", None)
-    if setter is None:
+    if not backend.capabilities.adapters:
         if adapters:
             raise StyleError("Style adapters need the built-in llama.cpp runtime; a server applies its own.")
         return
-    setter(adapters)
+    backend.set_adapters(adapters)
 
 
 def project_styles(store: object) -> list[StyleChoice]:

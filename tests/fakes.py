@@ -6,7 +6,8 @@ import threading
 import time
 from collections.abc import Iterator
 
-from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from engine.backend.protocol import BackendCapabilities, GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from engine.errors import StyleError
 from prompts import RenderedPrompt
 
 
@@ -48,6 +49,24 @@ class FakeBackend:
             time.sleep(self.delay)
             stats.generated_tokens += 1
             yield f" {prefix}word{index}"
+
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        return BackendCapabilities(cache_inspection=True, scoring=True)
+
+    def cached_prefix(self, prompt: RenderedPrompt) -> int:
+        """Words shared with the previous prompt: a stand-in for a cache, answered at once."""
+        if len(self.prompts) == 0:
+            return 0
+        previous, current = self.prompts[-1].split(), prompt.text.split()
+        shared = 0
+        while shared < min(len(previous), len(current)) and previous[shared] == current[shared]:
+            shared += 1
+        return shared
+
+    def set_adapters(self, adapters) -> None:
+        if adapters:
+            raise StyleError("The fake backend takes no style adapters.")
 
     def score(self, context: str, continuation: str) -> TokenScores:
         words = tuple(continuation.split())

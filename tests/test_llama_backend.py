@@ -205,3 +205,24 @@ def test_chunks_dropped_before_the_recent_text_are_shifted_out_not_read_again(ll
     # The cache holds the new prompt in order: the same prompt again reads nothing more.
     list(llama_backend.stream(prompt(second), settings))
     assert llama_backend.last_stats.reused_tokens == stats.prompt_tokens - 1
+
+
+def test_cached_prefix_answers_while_a_generation_holds_the_model(llama_backend: LlamaBackend) -> None:
+    """The app's inspector asks mid-stream: the answer must not wait for the generation's lock."""
+    settings = SamplingSettings(max_tokens=40, seed=5)
+    pieces = llama_backend.stream(prompt(), settings)
+    next(pieces)  # the generator is suspended inside the model's lock
+    answer: list[int] = []
+    asker = threading.Thread(target=lambda: answer.append(llama_backend.cached_prefix(prompt(OPENING + " She"))))
+    asker.start()
+    asker.join(timeout=30)
+    stalled = asker.is_alive()
+    pieces.close()  # lets go of the lock, so a stalled asker can finish
+    asker.join()
+    assert not stalled
+    assert answer[0] >= llama_backend.count_tokens(OPENING) - 1  # the prompt just read counts as cached
+
+
+def test_capabilities_are_declared(llama_backend: LlamaBackend) -> None:
+    capabilities = llama_backend.capabilities
+    assert capabilities.adapters and capabilities.cache_inspection and capabilities.scoring

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Input, Label, TextArea, Tree
 
 from app.widgets.binder import BinderItem
 from engine.backend.protocol import Backend
+from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.workflows.planning import plan_children
 from memory.outline import Outline, child_level
@@ -158,6 +159,9 @@ class PlanningScreen(Screen):
             planned = plan_children(backend, self.project, node_id, count=self.child_count)
         except DraftsmithError as error:
             self.post_message(ChildrenPlanned(node_id, [], error.sentence))
+            return
+        except Exception as error:
+            self.post_message(ChildrenPlanned(node_id, [], record_unexpected(error, "planning")))
             return
         self.post_message(ChildrenPlanned(node_id, planned))
 

@@ -18,25 +18,23 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from app.generation_requests import ContinueAtCursor, DraftNode, GenerationRequest, TransformSelection
-from app.messages import GenerationEnded, PromptRead, StyleScored, TextGenerated
+from app.messages import ContextInspected, GenerationEnded, PromptRead, StyleScored, TextGenerated
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
 from app.widgets.side_panel import SidePanel
 from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
+from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.styles import adapters_for, project_styles
-from engine.workflows.continuation import context_budget
+from engine.workflows.continuation import inspect_context
 from engine.workflows.passage import chapter_heading, outline_note
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
-from memory.assembler import assemble
-from memory.cursor import cursor_at_offset
 from memory.drafts import chapter_document, record_draft
 from memory.editing import save_document_text
 from memory.manuscript import paragraph_spans
 from memory.outline_store import load_outline
 from memory.project import Project
-from prompts import render
 
 AUTOSAVE_SECONDS = 1.0
 PENDING_HINT = "Pending: Ctrl+Y keep · Ctrl+R another version · Alt+←/→ choose · Esc discard"
@@ -269,6 +267,9 @@ class WorkspaceScreen(Screen):
         except DraftsmithError as error:
             self.post_message(GenerationEnded(backend.last_stats, error.sentence))
             return
+        except Exception as error:  # a bug must not end the app and take the pending text with it
+            self.post_message(GenerationEnded(backend.last_stats, record_unexpected(error, "writing")))
+            return
         self.post_message(GenerationEnded(backend.last_stats))
 
     @on(TextGenerated)
@@ -313,6 +314,12 @@ class WorkspaceScreen(Screen):
             self.query_one("#hint", Static).update(
                 f"{PENDING_HINT}  (version {pending.index + 1} of {len(pending.alternatives)})")
 
+    def stop_generating(self) -> None:
+        """Stop a generation in progress (the model is being replaced); what it wrote stays pending."""
+        if self._generating:
+            self._cancel.set()
+            self.status.activity = "stopping…"
+
     def action_stop_or_discard(self) -> None:
         if self._generating:
             self._cancel.set()
@@ -346,11 +353,27 @@ class WorkspaceScreen(Screen):
             return
         self.save_now()
         offset = self.editor.document.get_index_from_location(self.editor.cursor_location)
-        cursor = cursor_at_offset(self.project, self.editor.document_id, offset)
-        context = assemble(self.project, context_budget(self.backend, self.settings), cursor)
-        cached = getattr(self.backend, "cached_prefix", None)
-        reused = cached(render("continue", {"passage": context.text})) if cached else None
-        self.side.inspector.show(context, reused)
+        self._inspect(self.backend, self.editor.document_id, offset)
+
+    @work(thread=True, exclusive=True, group="inspect")
+    def _inspect(self, backend: Backend, document_id: int, offset: int) -> None:
+        """Assemble the context off the UI thread; the backend answers without waiting for a generation."""
+        try:
+            inspection = inspect_context(self.project, backend, self.settings, document_id, offset)
+        except DraftsmithError as error:
+            self.post_message(ContextInspected(None, None, error.sentence))
+            return
+        except Exception as error:
+            self.post_message(ContextInspected(None, None, record_unexpected(error, "inspecting the context")))
+            return
+        self.post_message(ContextInspected(inspection.context, inspection.cached_tokens))
+
+    @on(ContextInspected)
+    def _context_inspected(self, message: ContextInspected) -> None:
+        if message.error:
+            self.notify(message.error, severity="error")
+            return
+        self.side.inspector.show(message.context, message.cached_tokens)
 
     # -- style fidelity -------------------------------------------------------
 
@@ -358,7 +381,7 @@ class WorkspaceScreen(Screen):
         """Score the open chapter's paragraphs against the project's style adapters."""
         if self.backend is None or self._generating or self.editor.document_id is None:
             return
-        if not hasattr(self.backend, "set_adapters"):
+        if not self.backend.capabilities.adapters:
             self.notify("Style scores need the built-in llama.cpp runtime.", severity="warning")
             return
         try:
@@ -384,6 +407,9 @@ class WorkspaceScreen(Screen):
             scores = paragraph_fidelity(backend, adapters, paragraphs)
         except DraftsmithError as error:
             self.post_message(StyleScored([], error=error.sentence))
+            return
+        except Exception as error:
+            self.post_message(StyleScored([], error=record_unexpected(error, "scoring the style")))
             return
         self.post_message(StyleScored(scores, mean_fidelity(scores)))
 

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, TextArea
 from app.messages import GenerationEnded, TextGenerated
 from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
+from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.workflows.continuation import continue_passage
 
@@ -82,6 +83,10 @@ class WriteScreen(Screen):
         self.status.activity = "writing… (Esc stops)"
         self._generate(self.backend, passage, self._cancel)
 
+    def stop_generating(self) -> None:
+        """Stop a generation in progress (the model is being replaced); what it wrote stays."""
+        self.action_cancel_generation()
+
     def action_cancel_generation(self) -> None:
         if self.generating:
             self._cancel.set()
@@ -94,6 +99,9 @@ class WriteScreen(Screen):
                 self.post_message(TextGenerated(piece))
         except DraftsmithError as error:
             self.post_message(GenerationEnded(backend.last_stats, error.sentence))
+            return
+        except Exception as error:  # a bug must not end the app and take the text with it
+            self.post_message(GenerationEnded(backend.last_stats, record_unexpected(error, "writing")))
             return
         self.post_message(GenerationEnded(backend.last_stats))
 

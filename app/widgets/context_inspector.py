@@ -16,6 +16,11 @@ from memory.assembler import AssembledContext
 
 
 class ContextInspector(Vertical):
+    """The sections of the next prompt with their token counts and why each is there."""
+
+    shown: AssembledContext | None = None
+    """The context on display, None until the first inspection."""
+
     def compose(self) -> ComposeResult:
         yield Static("Move the cursor and press Ctrl+I to inspect the next prompt.", id="inspector-summary")
         yield ProgressBar(total=100, show_eta=False, id="inspector-budget")
@@ -24,6 +29,7 @@ class ContextInspector(Vertical):
         yield table
 
     def show(self, context: AssembledContext, cached_tokens: int | None) -> None:
+        self.shown = context
         table = self.query_one(DataTable)
         table.clear()
         for section in context.sections:

@@ -28,9 +28,8 @@ _GRAM = 8
 """Tokens a run must share to be found; long enough that prose rarely repeats them by chance."""
 
 
-def reusable_tokens(llm: llama_cpp.Llama, tokens: list[int]) -> int:
-    """How many tokens at the start of ``tokens`` ``reuse_cache`` would find cached; changes nothing."""
-    cached = np.array(llm.input_ids[: llm.n_tokens], dtype=np.int64)
+def reusable_tokens(cached: np.ndarray, tokens: list[int]) -> int:
+    """How many tokens at the start of ``tokens`` ``reuse_cache`` would find in a cache holding ``cached``."""
     prefix, run = _plan(cached, np.asarray(tokens, dtype=np.int64))
     return prefix + (run[1] if run else 0)
 

@@ -14,10 +14,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
-from engine.errors import BackendError
+from engine.backend.protocol import BackendCapabilities, GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from engine.errors import BackendError, StyleError
 from prompts import RenderedPrompt
 
 DEFAULT_CONTEXT = 4096
@@ -226,6 +227,19 @@ class HttpBackend:
         except (KeyError, TypeError, IndexError) as error:
             raise BackendError("This server cannot score text: it returned no per-token log-probabilities.") from error
         return TokenScores(tokens=tuple(t for t, _ in picked), logprobs=tuple(float(v) for _, v in picked))
+
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        # Scoring works where the server echoes log-probabilities; ``score`` says so when it does not.
+        return BackendCapabilities(adapters=False, cache_inspection=False, scoring=True)
+
+    def cached_prefix(self, prompt: RenderedPrompt) -> None:
+        """A server keeps its cache to itself."""
+        return None
+
+    def set_adapters(self, adapters: list[tuple[Path | str, float]]) -> None:
+        if adapters:
+            raise StyleError("Style adapters need the built-in llama.cpp runtime; a server applies its own.")
 
     def close(self) -> None:
         """Nothing to release: each request opens and closes its own connection."""

@@ -27,7 +27,13 @@ from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.markup_tokens import markup_token_texts
 from engine.backend.prompt_style import choose_prompt_style
-from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from engine.backend.protocol import (
+    BackendCapabilities,
+    GenerationStats,
+    PromptStyle,
+    SamplingSettings,
+    TokenScores,
+)
 from engine.errors import BackendError, ModelFileError, PromptTooLongError
 from engine.models.gguf_info import GGUFInfo
 from engine.models.validation import validate_model
@@ -64,6 +70,7 @@ class LlamaBackend:
             self._prompt_style = PromptStyle.COMPLETION
         self._adapters = AdapterSet(self._llm, self.info)
         self._markup_stops: tuple[str, ...] | None = None
+        self._cache_snapshot = np.zeros(0, dtype=np.int64)
         self.prompt_progress: Callable[[int, int], None] | None = None
         """Called with (prompt tokens read, prompt tokens in all) while a prompt is read."""
 
@@ -140,12 +147,23 @@ class LlamaBackend:
             return tokens, stops
         return self.tokenize(prompt.text, add_bos=True), ()
 
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        return BackendCapabilities(adapters=True, cache_inspection=True, scoring=True)
+
     def cached_prefix(self, prompt: RenderedPrompt) -> int:
         """Tokens of ``prompt`` the KV cache already holds from the previous call, counting those
-        it would shift back into place past a dropped stretch."""
+        it would shift back into place past a dropped stretch.
+
+        Never waits for a generation: it reads the copy of the cache's tokens taken
+        when the model last finished reading a prompt, not the live cache.
+        """
         tokens, _ = self.prompt_tokens(prompt)
-        with self._lock:
-            return min(reusable_tokens(self._llm, tokens), len(tokens))
+        return min(reusable_tokens(self._cache_snapshot, tokens), len(tokens))
+
+    def _snapshot_cache(self) -> None:
+        """Copy what the KV cache holds (called with the lock held) for ``cached_prefix``."""
+        self._cache_snapshot = np.array(self._llm.input_ids[: self._llm.n_tokens], dtype=np.int64)
 
     def stream(
         self,
@@ -175,6 +193,7 @@ class LlamaBackend:
             except (RuntimeError, ValueError) as error:
                 self._llm.reset()  # what the cache holds is no longer known
                 raise BackendError(f"The model could not read the prompt: {error}") from error
+            self._snapshot_cache()
             if not read:
                 stats.prompt_seconds = time.perf_counter() - started
                 stats.stop_reason = "cancelled"
@@ -207,6 +226,7 @@ class LlamaBackend:
                 raise BackendError(f"The model stopped with an error: {error}") from error
             finally:
                 pieces.close()
+                self._snapshot_cache()
                 ended = time.perf_counter()
                 first_piece_at = first_piece_at or ended
                 stats.generated_tokens = self._tokens_generated_since(len(tokens), settings.max_tokens)
@@ -284,6 +304,7 @@ class LlamaBackend:
             )
         with self._lock:
             logprobs = _score_with_prefix_reuse(self._llm, context_tokens, continuation_tokens)
+            self._snapshot_cache()
         pieces = tuple(
             self._llm.detokenize([token]).decode("utf-8", errors="replace") for token in continuation_tokens
         )

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from prompts import RenderedPrompt
@@ -86,6 +87,18 @@ class TokenScores:
         return math.exp(self.mean_nll)
 
 
+@dataclass(frozen=True)
+class BackendCapabilities:
+    """What a backend can do beyond streaming text, declared rather than probed."""
+
+    adapters: bool = False
+    """Style adapters (LoRA) can be put on the loaded model."""
+    cache_inspection: bool = False
+    """``cached_prefix`` says how much of a prompt is already read."""
+    scoring: bool = False
+    """``score`` gives real log-probabilities of a continuation."""
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A loaded model, wherever it runs."""
@@ -125,8 +138,30 @@ class Backend(Protocol):
         """Yield the completion as text pieces; stop within a token of ``cancel`` being set."""
         ...
 
+    @property
+    def capabilities(self) -> BackendCapabilities:
+        """What this backend offers besides ``stream`` and ``count_tokens``."""
+        ...
+
     def score(self, context: str, continuation: str) -> TokenScores:
         """Log-probability of each token of ``continuation`` following ``context``."""
         ...
 
-    def close(self) -> None: ...
+    def cached_prefix(self, prompt: RenderedPrompt) -> int | None:
+        """Tokens of ``prompt`` already read into the cache, or None when the backend cannot tell.
+
+        Answers at once, even while another thread is generating: it is asked for the
+        app's context inspector.
+        """
+        ...
+
+    def set_adapters(self, adapters: list[tuple[Path | str, float]]) -> None:
+        """Put style adapters (path, scale) on the model; [] removes them all.
+
+        Raises ``StyleError`` where ``capabilities.adapters`` is false.
+        """
+        ...
+
+    def close(self) -> None:
+        """Free the model; waits for a generation in progress to stop."""
+        ...

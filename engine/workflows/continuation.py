@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import PromptTooLongError
-from memory.assembler import assemble
-from memory.cursor import Cursor
+from memory.assembler import AssembledContext, assemble
+from memory.cursor import Cursor, cursor_at_offset
 from memory.project import Project
 from memory.token_fit import fit_tail
 from prompts import render
@@ -55,3 +56,24 @@ def continue_in_project(
     """Stream a continuation at ``cursor`` with the memory layer's context."""
     context = assemble(project, context_budget(backend, settings), cursor)
     yield from backend.stream(render("continue", {"passage": context.text}), settings, cancel)
+
+
+@dataclass(frozen=True)
+class ContextInspection:
+    """What the model would read if the writer continued at a place, and how much of it is cached."""
+
+    context: AssembledContext
+    cached_tokens: int | None
+
+
+def inspect_context(project: Project, backend: Backend, settings: SamplingSettings, document_id: int,
+                    offset: int) -> ContextInspection:
+    """The context for continuing at ``offset`` of a document, as the app's inspector shows it.
+
+    Safe to call while the same backend generates in another thread: assembling
+    only reads the project, and ``cached_prefix`` does not wait for the model.
+    """
+    context = assemble(project, context_budget(backend, settings), cursor_at_offset(project, document_id, offset))
+    cached = backend.cached_prefix(render("continue", {"passage": context.text})) \
+        if backend.capabilities.cache_inspection else None
+    return ContextInspection(context, cached)
