@@ -27,3 +27,33 @@ def write_tiny_gguf(path: Path, *, file_type: str = "model", architecture: str =
     writer.write_tensors_to_file()
     writer.close()
     return path
+
+
+def copy_with_chat_template(source: Path, target: Path, template: str, name: str | None = None) -> Path:
+    """A copy of a real model with its chat template (and, if given, its name) replaced."""
+    from gguf import GGUFReader, GGUFValueType, Keys
+
+    reader = GGUFReader(str(source))
+    architecture = reader.fields[Keys.General.ARCHITECTURE].contents()
+    writer = GGUFWriter(str(target), architecture, endianess=reader.endianess)
+    for field in reader.fields.values():
+        if field.name == Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
+            continue  # written by the writer itself
+        if field.name.startswith(Keys.Tokenizer.CHAT_TEMPLATE) or (name and field.name == Keys.General.NAME):
+            continue
+        value_type = field.types[0]
+        sub_type = field.types[-1] if value_type == GGUFValueType.ARRAY else None
+        writer.add_key_value(field.name, field.contents(), value_type, sub_type=sub_type)
+    writer.add_chat_template(template)
+    if name:
+        writer.add_name(name)
+    for tensor in reader.tensors:
+        writer.add_tensor_info(tensor.name, tensor.data.shape, tensor.data.dtype, tensor.data.nbytes,
+                               tensor.tensor_type)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_ti_data_to_file()
+    for tensor in reader.tensors:
+        writer.write_tensor_data(tensor.data)
+    writer.close()
+    return target

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import llama_cpp
 import numpy as np
-from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 from llama_cpp.llama_grammar import LlamaGrammar
 
 from engine.backend.cache_reuse import reusable_tokens, reuse_cache
+from engine.backend.chat_template import ChatTemplate, ChatTemplateError
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.markup_tokens import markup_token_texts
@@ -65,8 +65,8 @@ class LlamaBackend:
         self._last_stats: GenerationStats | None = None
         self._llm = self._load(self.info)
         self._prompt_style = self.settings.prompt_style or choose_prompt_style(self.info)
-        self._chat_formatter = self._make_chat_formatter()
-        if self._chat_formatter is None:
+        self._chat_template = self._make_chat_template() if self._prompt_style is PromptStyle.CHAT else None
+        if self._chat_template is None:
             self._prompt_style = PromptStyle.COMPLETION
         self._adapters = AdapterSet(self._llm, self.info)
         self._markup_stops: tuple[str, ...] | None = None
@@ -97,17 +97,24 @@ class LlamaBackend:
         llm.verbose = False  # no per-call prints from here on
         return llm
 
-    def _make_chat_formatter(self) -> Jinja2ChatFormatter | None:
-        template = self.info.chat_template
-        if not template:
+    def _make_chat_template(self) -> ChatTemplate | None:
+        """The model's chat template, checked on a sample conversation; a hostile or broken one is refused."""
+        source = self.info.chat_template
+        if not source:
             return None
         model = self._llm._model
         bos, eos = self._llm.token_bos(), self._llm.token_eos()
-        return Jinja2ChatFormatter(
-            template=template,
-            bos_token=model.token_get_text(bos) if bos >= 0 else "",
-            eos_token=model.token_get_text(eos) if eos >= 0 else "",
-        )
+        try:
+            template = ChatTemplate(source, bos_token=model.token_get_text(bos) if bos >= 0 else "",
+                                    eos_token=model.token_get_text(eos) if eos >= 0 else "")
+            template.check()
+        except ChatTemplateError as error:
+            self._llm.close()
+            raise ModelFileError(
+                f"The chat template in {self.info.path.name} was refused because {error}; "
+                "to use the model anyway, run it as a base model (--prompt-style completion)."
+            ) from error
+        return template
 
     # -- the Backend protocol -------------------------------------------------
 
@@ -135,16 +142,17 @@ class LlamaBackend:
 
     def prompt_tokens(self, prompt: RenderedPrompt) -> tuple[list[int], tuple[str, ...]]:
         """The exact tokens sent for ``prompt`` in this model's style, and extra stop strings."""
-        if self._prompt_style is PromptStyle.CHAT and self._chat_formatter is not None:
+        if self._prompt_style is PromptStyle.CHAT and self._chat_template is not None:
             messages = [{"role": m.role, "content": m.content} for m in prompt.messages]
-            formatted = self._chat_formatter(messages=messages)
+            try:
+                formatted = self._chat_template.render(messages)
+            except ChatTemplateError as error:
+                raise BackendError(f"The model's chat template failed on this prompt because {error}.") from error
             tokens = self._llm.tokenize(formatted.prompt.encode("utf-8"), add_bos=False, special=True)
             bos = self._llm.token_bos()
             if bos >= 0 and (not tokens or tokens[0] != bos):
                 tokens.insert(0, bos)
-            stop = formatted.stop
-            stops = (stop,) if isinstance(stop, str) else tuple(stop or ())
-            return tokens, stops
+            return tokens, formatted.stops
         return self.tokenize(prompt.text, add_bos=True), ()
 
     @property
