@@ -74,8 +74,10 @@ def _upsert_by_name(store: ProjectStore, entry: BibleEntry) -> None:
 
 def delete_entry(store: ProjectStore, name: str) -> bool:
     with store.transaction():
-        _bump_version(store)
-        return store.db.execute("DELETE FROM bible WHERE name = ?", [name]).rowcount > 0
+        deleted = store.db.execute("DELETE FROM bible WHERE name = ?", [name]).rowcount > 0
+        if deleted:
+            _bump_version(store)
+        return deleted
 
 
 def extract_bible(store: ProjectStore, min_mentions: int = MIN_MENTIONS) -> list[BibleEntry]:

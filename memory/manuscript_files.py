@@ -27,7 +27,15 @@ def read_manuscript_file(path: Path) -> DecodedText:
             f"{path.name} is {size / 1024 / 1024:.0f} MB; a manuscript is rarely over 5 MB, so this is "
             f"probably not one (the limit is {MAX_MANUSCRIPT_BYTES // 1024 // 1024} MB). Split it into volumes."
         )
-    if path.suffix.lower() == ".docx" or (zipfile.is_zipfile(path) and path.suffix.lower() not in (".txt", ".md")):
+    is_zip = zipfile.is_zipfile(path)
+    if path.suffix.lower() == ".docx" and not is_zip:
+        try:
+            decode_manuscript(path.read_bytes(), path.name)
+        except ManuscriptError:
+            raise ManuscriptError(f"{path.name} is named .docx but is not a Word document.") from None
+        raise ManuscriptError(f"{path.name} is named .docx but is not a Word document: it is plain text, "
+                              "so rename it to .txt to import it.")
+    if path.suffix.lower() == ".docx" or (is_zip and path.suffix.lower() not in (".txt", ".md")):
         return DecodedText(text=_docx_text(path), encoding="docx")
     return decode_manuscript(path.read_bytes(), path.name)
 

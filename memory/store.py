@@ -23,7 +23,7 @@ import sqlite_utils
 from memory.chunking import Chunk
 from memory.errors import ProjectError
 from memory.migrations import check_schema_current, migrate
-from memory.writer_lock import WriterLock
+from memory.writer_lock import ProjectBusyError, WriterLock
 
 APP_MARKER = "draftsmith-project"
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -54,6 +54,10 @@ class ChunkRef:
     hash: str
 
 
+class ProjectReadOnlyError(ProjectError):
+    """The writer's permissions keep the project from being changed; it can still be read."""
+
+
 def _check_path(path: Path, create: bool) -> None:
     if path.is_dir():
         raise ProjectError(f"{path} is a folder, not a project file.")
@@ -75,14 +79,14 @@ def _check_writable(path: Path) -> None:
     """Refuse, in one sentence, to change a project the writer's permissions keep read-only."""
     if path.exists():
         if not os.access(path, os.W_OK):
-            raise ProjectError(f"{path.name} is read-only, so it cannot be changed; it can still be "
+            raise ProjectReadOnlyError(f"{path.name} is read-only, so it cannot be changed; it can still be "
                                "read and exported.")
         folder_writable = os.access(path.parent, os.W_OK)
     else:
         folder = next((p for p in path.parents if p.exists()), None)
         folder_writable = folder is not None and os.access(folder, os.W_OK)
     if not folder_writable:
-        raise ProjectError(f"{path.name} cannot be changed: its folder {path.parent} is read-only; "
+        raise ProjectReadOnlyError(f"{path.name} cannot be changed: its folder {path.parent} is read-only; "
                            "it can still be read and exported.")
 
 
@@ -126,8 +130,7 @@ class ProjectStore:
             # The app reads the project from worker threads (context assembly while the UI
             # stays live); SQLite serialises access, and every write is one transaction.
             if read_only:
-                connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                             check_same_thread=False)
+                connection = self._connect_read_only()
             else:
                 connection = sqlite3.connect(self.path, check_same_thread=False)
             self.db = sqlite_utils.Database(connection)
@@ -141,11 +144,40 @@ class ProjectStore:
                 if create:
                     self.db["project"].upsert({"key": "app", "value": APP_MARKER}, pk="key")
         except sqlite3.DatabaseError as error:
-            self._release()
-            raise _open_error(self.path, error) from error
+            self._abandon()
+            raise _open_error(self.path, error) from None
         except BaseException:
-            self._release()
+            self._abandon()
             raise
+
+    def _abandon(self) -> None:
+        """Close what a failed open left open, at once (not when the error is collected)."""
+        db = getattr(self, "db", None)
+        if db is not None:
+            db.close()
+        self._release()
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read without leaving a trace: no ``-wal`` or ``-shm`` file is made beside the project.
+
+        When no writer has the project open (its lock is free and there is no WAL
+        to replay), the writer lock is held for the read and the file is read as it
+        stands (SQLite's ``immutable``), which creates nothing. When a writer has it
+        open, the read goes through the writer's WAL, whose files exist already.
+        """
+        uri = self.path.resolve().as_uri()
+        wal = self.path.with_name(self.path.name + "-wal")
+        if WriterLock.held_here(self.path):
+            return sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            self._lock = WriterLock(self.path)
+        except ProjectBusyError:
+            return sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+        except ProjectError:  # a folder nobody can write to: nobody is writing
+            pass
+        if wal.exists() and wal.stat().st_size > 0:  # a writer's last commits, not yet in the file
+            return sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
 
     def _release(self) -> None:
         if self._lock is not None:

@@ -35,8 +35,10 @@ def decode_manuscript(raw: bytes, name: str) -> DecodedText:
     marks each bad run with U+FFFD, and the count is reported. Windows-1252 is
     chosen only when the non-ASCII bytes are mostly not UTF-8 at all.
     """
-    if not raw.strip(b" \t\r\n\f\x00"):
+    if not raw.strip(b"\x00"):
         raise ManuscriptError(f"{name} is empty: there is no text to import.")
+    if not raw.strip(b" \t\r\n\f\x00"):
+        raise ManuscriptError(f"{name} holds only white space: there is no text to import.")
     wide = _utf16_encoding(raw)
     if wide is not None:
         decoded = _decode_marking(raw, wide)

@@ -58,6 +58,12 @@ class WriterLock:
                 _held[self.key] = held
             held.count += 1
 
+    @staticmethod
+    def held_here(project: Path) -> bool:
+        """Whether this process is changing the project (the app, while a command reads it)."""
+        with _guard:
+            return project.resolve() in _held
+
     def release(self) -> None:
         with _guard:
             if self._released:

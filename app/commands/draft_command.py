@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 
-from app.commands.options import add_model_options, positive_int, prompt_style
+from app.commands.options import add_model_options, positive_int, prompt_style, temperature
 from app.progress import PromptReadProgress, StderrProgress
 from engine.backend.protocol import SamplingSettings
 from engine.errors import ProjectError
@@ -32,7 +32,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     which.add_argument("--all", action="store_true", help="draft every chapter (the default)")
     parser.add_argument("--words", type=positive_int, metavar="W", help="target words per chapter (default: the outline's)")
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--temperature", type=float, default=0.8)
+    parser.add_argument("--temperature", type=temperature, default=0.8)
     parser.add_argument("--show", action="store_true", help="stream the prose to stdout as it is written")
     parser.add_argument("--json", action="store_true", help="print the drafting report as JSON")
     add_model_options(parser)

@@ -29,3 +29,13 @@ def positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text} must be greater than zero")
     return value
+
+
+def temperature(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 5.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} is not a temperature from 0 to 5")
+    return value

@@ -13,6 +13,7 @@ from engine.projects import open_project
 from engine.runtime import open_backend
 from engine.workflows.planning import expand_node
 from memory.outline import LEVELS, Outline
+from memory.outline_store import node as outline_node
 from memory.outline_store import (
     PlannedNode,
     add_children,
@@ -75,6 +76,7 @@ def _apply_changes(args: argparse.Namespace, project: Project) -> None:
         if value is not None:
             store.set_setting(f"book.{key}", value)
     if args.expand:
+        outline_node(store, args.expand)  # an unknown node is refused before the model loads
         backend = open_backend(args.model, server=args.server, prompt_style=prompt_style(args), n_ctx=args.n_ctx,
                                progress=StderrProgress("Preparing the default model"))
         try:

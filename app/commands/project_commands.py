@@ -20,7 +20,8 @@ from engine.workflows.summarize import summarize_project
 from memory.assembler import assemble
 from memory.bible import BibleEntry, delete_entry, load_bible, save_entry
 from memory.cursor import cursor_at
-from memory.store import ProjectStore
+from memory.store import ProjectReadOnlyError, ProjectStore
+from memory.writer_lock import ProjectBusyError
 from memory.summaries import summary_status
 
 
@@ -154,9 +155,7 @@ def parse_position(text: str | None) -> tuple[int | None, int | None]:
 def run_context(args: argparse.Namespace) -> int:
     try:
         project, tokenizer = open_project(args.project, args.model)
-    except ProjectError as error:
-        if not project_path(args.project).is_file():
-            raise
+    except (ProjectBusyError, ProjectReadOnlyError) as error:
         # Busy in the app, or read-only: show the context from what is stored.
         print(f"draftsmith: note: {error.sentence} Showing the context from what is stored.", file=sys.stderr)
         project, tokenizer = open_project(args.project, args.model, read_only=True)

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 
-from app.commands.options import add_model_options, positive_int, prompt_style
+from app.commands.options import add_model_options, positive_int, prompt_style, temperature
 from app.commands.project_commands import parse_position
 from app.progress import PromptReadProgress, StderrProgress
 from engine.backend.protocol import Backend, SamplingSettings
@@ -48,22 +48,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     add_model_options(parser)
     parser.add_argument("--max-tokens", type=positive_int, default=200,
                         help="tokens to write per continuation (default 200)")
-    parser.add_argument("--temperature", type=_temperature, default=0.8)
+    parser.add_argument("--temperature", type=temperature, default=0.8)
     parser.add_argument("--seed", type=int, help="seed for a repeatable continuation")
     parser.add_argument("--stats", action="store_true", help="print tokens/s and cache reuse to stderr")
     parser.add_argument("--json", action="store_true",
                         help="with --keep: print one JSON object per kept continuation instead of the text")
     parser.set_defaults(run=run)
 
-
-def _temperature(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 5.0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"{text} is not a temperature from 0 to 5")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,12 +67,20 @@ def run(args: argparse.Namespace) -> int:
     if args.json and not args.keep:
         print("draftsmith: --json reports kept continuations; add --keep.", file=sys.stderr)
         return 2
-    project = None
+    if not args.project:
+        return _continue(args, None)
+    project, _ = open_project(args.project, args.model)
+    try:
+        return _continue(args, project)
+    finally:
+        project.close()
+
+
+def _continue(args: argparse.Namespace, project: Project | None) -> int:
     styles = []
-    if args.project:
-        project, _ = open_project(args.project, args.model)
-        project.ensure_summaries()
+    if project is not None:
         cursor = cursor_at(project, *parse_position(args.at))
+        project.ensure_summaries()
         styles = project_styles(project.store)
     else:
         passage = sys.stdin.read() if args.text == "-" else args.text
@@ -118,8 +117,6 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
         sys.stdout.flush()
         backend.close()
-        if project:
-            project.close()
     stats = backend.last_stats
     if args.stats and stats and not args.keep:
         print(

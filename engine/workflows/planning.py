@@ -27,6 +27,7 @@ from engine.workflows.outline_schema import (
 from memory.bible import load_bible
 from memory.outline import PLURALS, Outline, OutlineNode, child_level
 from memory.outline_store import PlannedNode, add_children, load_outline, replace_children
+from memory.outline_store import node as outline_node
 from memory.project import Project
 from prompts import render
 
@@ -85,7 +86,7 @@ def plan_children(
     transaction, and drafting stores each beat through ``on_item`` as it comes.
     """
     outline = load_outline(project.store)
-    node = outline.nodes[node_id]
+    node = outline_node(project.store, node_id)
     level = level or child_level(node.level)
     if level is None:
         raise BackendError("A beat is the smallest unit of the outline; it has no children to plan.")
