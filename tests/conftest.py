@@ -16,6 +16,26 @@ _SESSION_HOME = Path(tempfile.mkdtemp(prefix="draftsmith-tests-"))
 os.environ["DRAFTSMITH_HOME"] = str(_SESSION_HOME)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the default model as ``model``, from the fixtures it uses.
+
+    ``default_model_path`` is the root of every model fixture (the backend, the
+    tokenizer, the imported novels), so the marker cannot be forgotten; a test
+    marked ``model`` by hand that uses none of them is a mistake this reports.
+    """
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "server_url" in fixtures and item.get_closest_marker("server") is None:
+            item.add_marker(pytest.mark.server)
+        uses_model = "default_model_path" in fixtures
+        marked = item.get_closest_marker("model") is not None
+        if uses_model and not marked:
+            item.add_marker(pytest.mark.model)
+        elif marked and not uses_model:
+            raise pytest.UsageError(f"{item.nodeid} is marked 'model' but uses no model fixture; "
+                                    "request default_model_path (directly or through another fixture).")
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Remove the session's home, with its copy of the default model (about 250 MB)."""
     shutil.rmtree(_SESSION_HOME, ignore_errors=True)

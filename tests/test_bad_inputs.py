@@ -28,7 +28,6 @@ from assets import SAMPLE_MANUSCRIPT
 from engine.workflows.importing import import_into_project
 from tests.gguf_factory import write_tiny_gguf
 
-pytestmark = pytest.mark.model  # projects are counted with the default model's tokenizer
 
 
 @dataclass(frozen=True)

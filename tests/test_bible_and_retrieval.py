@@ -13,7 +13,6 @@ from memory.project import Project
 from memory.retrieval import focus_passages
 from memory.store import ProjectStore
 
-pytestmark = pytest.mark.model
 
 
 def test_main_characters_are_found_with_aliases(pride_project: Project) -> None:

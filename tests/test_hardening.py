@@ -23,7 +23,12 @@ from memory.store import ProjectStore
 from memory.text_normalize import decode_manuscript
 from memory.writer_lock import ProjectBusyError, lock_path
 
-pytestmark = pytest.mark.model  # imports count tokens with the default model's tokenizer
+
+
+@pytest.fixture
+def model_ready(default_model_path: Path) -> Path:
+    """Commands run in their own processes count tokens with the default model, prepared here once."""
+    return default_model_path
 
 
 def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -42,7 +47,7 @@ def book(title: str, chapters: int, name: str) -> str:
                        range(1, chapters + 1))
 
 
-def test_a_second_writer_is_refused_in_a_sentence_while_readers_go_on(tmp_path: Path) -> None:
+def test_a_second_writer_is_refused_in_a_sentence_while_readers_go_on(tmp_path: Path, model_ready: Path) -> None:
     project = tmp_path / "quay.draftsmith"
     (tmp_path / "quay.txt").write_text(book("Quay", 3, "Ada"))
     assert cli("import", str(tmp_path / "quay.txt"), "--project", str(project)).returncode == 0
@@ -57,7 +62,7 @@ def test_a_second_writer_is_refused_in_a_sentence_while_readers_go_on(tmp_path: 
         assert bible.returncode == 0
 
 
-def test_two_imports_at_once_leave_one_whole_book(tmp_path: Path) -> None:
+def test_two_imports_at_once_leave_one_whole_book(tmp_path: Path, model_ready: Path) -> None:
     project = tmp_path / "shared.draftsmith"
     first, second = tmp_path / "first.txt", tmp_path / "second.txt"
     first.write_text(book("Harbour", 400, "Ada"))
@@ -119,7 +124,8 @@ def test_a_reimport_cut_off_before_its_bible_gets_the_new_books_bible(tmp_path: 
         reopened.close()
 
 
-def test_utf8_with_a_few_bad_bytes_keeps_every_good_character_and_says_so(tmp_path: Path) -> None:
+def test_utf8_with_a_few_bad_bytes_keeps_every_good_character_and_says_so(tmp_path: Path,
+                                                                          model_ready: Path) -> None:
     good = "Chapter 1\n\nShe paused \u2014 \u201cyes,\u201d she said, at the caf\u00e9 by the quay.\n\n" * 40
     raw = good.encode("utf-8")
     damaged = raw[:500] + b"\xff\xfe" + raw[500:1000] + b"\x80" + raw[1000:]
@@ -149,7 +155,8 @@ def test_chapter_headings_are_found_past_ten_thousand() -> None:
     assert len([document for document in documents if document.kind == "chapter"]) == 11
 
 
-def test_export_replaces_a_file_only_when_forced_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+def test_export_replaces_a_file_only_when_forced_and_leaves_no_temporary_file(tmp_path: Path,
+                                                                              model_ready: Path) -> None:
     project = tmp_path / "quay.draftsmith"
     (tmp_path / "quay.txt").write_text(book("Quay", 2, "Ada"))
     assert cli("import", str(tmp_path / "quay.txt"), "--project", str(project)).returncode == 0

@@ -24,7 +24,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
 from prompts import render
 
-pytestmark = [pytest.mark.model, pytest.mark.server]
+
 
 PASSAGE = "The ship left harbour at dawn, and by noon the coast was only a grey line behind us."
 

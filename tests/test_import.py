@@ -14,7 +14,6 @@ from memory.manuscript_files import MAX_MANUSCRIPT_BYTES
 from memory.project import Project
 from memory.store import ProjectStore
 
-pytestmark = pytest.mark.model
 
 
 def headings_table(corpus: Path, name: str) -> list[tuple[str, str]]:
@@ -24,7 +23,8 @@ def headings_table(corpus: Path, name: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("name", "chapters", "parts"), [("pride_and_prejudice", 61, 0), ("treasure_island", 34, 6)])
 def test_novels_import_with_their_chapter_tables(name: str, chapters: int, parts: int, corpus: Path,
-                                                 request: pytest.FixtureRequest) -> None:
+                                                 request: pytest.FixtureRequest,
+        default_model_path: Path) -> None:
     project: Project = request.getfixturevalue("pride_project" if name.startswith("pride") else "treasure_project")
     documents = [d for d in project.store.documents() if d.kind != "front"]
     assert sum(d.kind == "chapter" for d in documents) == chapters

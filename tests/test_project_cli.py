@@ -9,7 +9,6 @@ import pytest
 
 from tests.test_cli import draftsmith
 
-pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from memory.manuscript import paragraph_spans
 from memory.project import Project
 from memory.write_journal import keep_continuation, start_journal
 
-pytestmark = pytest.mark.model
 
 BUDGETS = (1024, 3840)
 _SENTENCE_ENDS = tuple('.!?:;"\'\u201d\u2019)_-')
@@ -35,7 +34,8 @@ def _cursors(project: Project, first: int, last: int):
 @pytest.mark.parametrize("budget", BUDGETS)
 @pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])
 def test_memory_sections_hold_still_until_the_anchor_moves(fixture: str, budget: int,
-                                                           request: pytest.FixtureRequest) -> None:
+                                                           request: pytest.FixtureRequest,
+        default_model_path: Path) -> None:
     project: Project = request.getfixturevalue(fixture)
     chapters = len(project.store.chapters())
     contexts = [assemble(project, budget, cursor) for cursor in _cursors(project, chapters // 2, chapters // 2 + 3)]
@@ -55,7 +55,8 @@ def test_memory_sections_hold_still_until_the_anchor_moves(fixture: str, budget:
 @pytest.mark.parametrize("budget", BUDGETS)
 @pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])
 def test_recent_text_starts_where_a_paragraph_or_sentence_does(fixture: str, budget: int,
-                                                              request: pytest.FixtureRequest) -> None:
+                                                              request: pytest.FixtureRequest,
+        default_model_path: Path) -> None:
     project: Project = request.getfixturevalue(fixture)
     documents = {document.id: document for document in project.documents}
     chapters = len(project.store.chapters())

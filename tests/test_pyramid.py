@@ -13,11 +13,11 @@ from memory.pyramid import Pyramid
 from memory.store import ProjectStore
 from memory.summaries import stale_groups, summary_status
 
-pytestmark = pytest.mark.model
 
 
 @pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])
-def test_cover_tiles_the_past_exactly_once(fixture: str, request: pytest.FixtureRequest) -> None:
+def test_cover_tiles_the_past_exactly_once(fixture: str, request: pytest.FixtureRequest,
+                                           default_model_path: Path) -> None:
     project: Project = request.getfixturevalue(fixture)
     pyramid = project.pyramid
     n = len(pyramid.refs)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.model
 
 REPO = Path(__file__).resolve().parents[1]
 
