@@ -135,7 +135,7 @@ def test_docx_import(tmp_path: Path, tokenizer) -> None:
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "looks like a binary file"),
         (b"", "is empty"),
-        (b"   \n\n \t\n", "is empty"),
+        (b"   \n\n \t\n", "holds only white space"),
     ],
 )
 def test_bad_files_are_refused_and_nothing_is_written(tmp_path: Path, tokenizer, content: bytes,

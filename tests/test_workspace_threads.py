@@ -10,10 +10,12 @@ is tested in test_llama_backend.py.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from app.main_app import DraftsmithApp
 from app.messages import ModelLoaded
+from app.screens.planning import PlanningScreen
 from engine.error_log import error_log_path
 from tests.fakes import FakeBackend
 from tests.test_workspace import open_workspace, sample_project  # noqa: F401 (fixture)
@@ -120,3 +122,37 @@ async def test_an_unexpected_error_while_writing_keeps_the_text_and_the_app(samp
         assert any("Something went wrong while writing" in notice and "RuntimeError" in notice
                    for notice in notices)
     assert "the fake runtime broke" in error_log_path().read_text()
+
+
+async def test_closing_the_app_mid_stream_stops_the_generation(sample_project: Path) -> None:
+    """Textual cancels the worker as the app closes; its cancel event is the one the engine watches."""
+    fake = FakeBackend(delay=0.02)
+    app = DraftsmithApp(lambda progress, **_: fake, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_streaming(app, pilot)
+        await pilot.press("ctrl+q")
+    deadline = time.monotonic() + 30
+    while fake.last_stats.stop_reason != "cancelled" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fake.last_stats.stop_reason == "cancelled"
+    assert fake.last_stats.generated_tokens < 3000
+
+
+async def test_planning_mid_stream_waits_for_the_model_off_the_ui_thread(sample_project: Path) -> None:
+    fake = LockHoldingFakeBackend()
+    app = DraftsmithApp(lambda progress, **_: fake, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await start_streaming(app, pilot)
+        await pilot.press("f2")
+        planning = app.screen
+        assert isinstance(planning, PlanningScreen)
+        chapter = planning.outline.chapters()[0]
+        planning.refresh_tree(select=chapter.id)
+        await pilot.press("ctrl+n")
+        assert planning.planning  # its worker now waits for the model the stream holds
+        await pilot.press("up")
+        assert planning.selected_id != chapter.id  # keys are handled meanwhile
+        await pilot.press("escape")
+        assert app.screen is workspace and workspace.generating
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not workspace.generating)

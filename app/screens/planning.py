@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, TextArea, Tree
+from textual.worker import get_current_worker
 
 from app.widgets.binder import BinderItem
 from engine.backend.protocol import Backend
@@ -156,7 +157,8 @@ class PlanningScreen(Screen):
     @work(thread=True, exclusive=True, group="planning")
     def _plan(self, backend: Backend, node_id: int) -> None:
         try:
-            planned = plan_children(backend, self.project, node_id, count=self.child_count)
+            planned = plan_children(backend, self.project, node_id, count=self.child_count,
+                                    cancel=get_current_worker().cancelled_event)
         except DraftsmithError as error:
             self.post_message(ChildrenPlanned(node_id, [], error.sentence))
             return

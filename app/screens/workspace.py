@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from app.generation_requests import ContinueAtCursor, DraftNode, GenerationRequest, TransformSelection
 from app.messages import ContextInspected, GenerationEnded, PromptRead, StyleScored, TextGenerated
@@ -252,15 +253,17 @@ class WorkspaceScreen(Screen):
 
     def _start(self, request: GenerationRequest) -> None:
         self._last_request = request
-        self._cancel = threading.Event()
         self._generating = True
         self.query_one("#hint", Static).update("Writing… Esc stops")
         self.status.activity = "writing…"
-        self._generate(self.backend, request, self._cancel)
+        # The worker's own cancel event reaches the engine: Esc sets it, and so does Textual
+        # when it cancels the worker (a newer generation, or the app closing).
+        self._cancel = self._generate(self.backend, request).cancelled_event
 
     @work(thread=True, exclusive=True, group="generation")
-    def _generate(self, backend: Backend, request: GenerationRequest, cancel: threading.Event) -> None:
+    def _generate(self, backend: Backend, request: GenerationRequest) -> None:
         """Stream text for ``request``; only reads the project."""
+        cancel = get_current_worker().cancelled_event
         try:
             request.run(backend, self.project, self.settings, cancel,
                         lambda piece: self.post_message(TextGenerated(piece)))

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TextArea
+from textual.worker import get_current_worker
 
 from app.messages import GenerationEnded, TextGenerated
 from app.widgets.status_line import StatusLine
@@ -76,12 +77,11 @@ class WriteScreen(Screen):
         if not passage.strip():
             self.notify("Write a few words first; the model continues from your cursor.")
             return
-        self._cancel = threading.Event()
         self._insert_at = editor.cursor_location
         editor.read_only = True
         editor.add_class("generating")
         self.status.activity = "writing… (Esc stops)"
-        self._generate(self.backend, passage, self._cancel)
+        self._cancel = self._generate(self.backend, passage).cancelled_event  # Esc and Textual both set it
 
     def stop_generating(self) -> None:
         """Stop a generation in progress (the model is being replaced); what it wrote stays."""
@@ -93,7 +93,8 @@ class WriteScreen(Screen):
             self.status.activity = "stopping…"
 
     @work(thread=True, exclusive=True, group="generation")
-    def _generate(self, backend: Backend, passage: str, cancel: threading.Event) -> None:
+    def _generate(self, backend: Backend, passage: str) -> None:
+        cancel = get_current_worker().cancelled_event
         try:
             for piece in continue_passage(backend, passage, self.settings, cancel):
                 self.post_message(TextGenerated(piece))
