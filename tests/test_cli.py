@@ -92,7 +92,8 @@ def test_write_streams_a_continuation(default_model_path: Path) -> None:
     result = draftsmith("write", "--max-tokens", "20", "--seed", "1", "--stats",
                         "The lighthouse keeper climbed the stairs and")
     assert result.returncode == 0, result.stderr
-    assert len(result.stdout.strip()) > 10
+    written = int(result.stderr.split(" tokens at ")[0].split()[-1])
+    assert 1 <= written <= 20 and len(result.stdout) > 1  # the text and its closing newline
     assert "tokens/s" in result.stderr
 
 
@@ -100,7 +101,7 @@ def test_write_streams_a_continuation(default_model_path: Path) -> None:
 def test_write_reads_standard_input(default_model_path: Path) -> None:
     result = draftsmith("write", "--max-tokens", "8", "--seed", "1", stdin="Once upon a time, in a valley,")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
+    assert len(result.stdout) > 1  # at least one token (never an end-of-text first) and the newline
 
 
 def test_write_with_a_bad_model_is_one_sentence_and_exit_2(tmp_path: Path) -> None:

@@ -39,6 +39,8 @@ def test_workspace_light_theme_with_inspector(snap_compare, sample_project: Path
         await _settle(pilot)
         pilot.app.theme = "textual-light"
         await pilot.press("f8")
+        # The context is assembled in a worker: wait for it to reach the inspector.
+        await wait_until(pilot, lambda: pilot.app.workspace.side.inspector.shown is not None)
         await pilot.pause()
 
     assert snap_compare(_app(sample_project), terminal_size=(120, 34), run_before=inspect)

@@ -58,6 +58,25 @@ def reuse_cache(llm: llama_cpp.Llama, tokens: list[int]) -> int:
     return prefix + length
 
 
+def usable_prefix(llm: llama_cpp.Llama, prefix: int) -> int:
+    """``prefix``, or 0 when the cache no longer holds what reading on from it needs.
+
+    A model with sliding-window layers (Gemma 3) keeps, for those layers, only the
+    positions a window can still see; shifting the cache also leaves them without
+    its first positions. Reading on from ``prefix`` needs the window before it, so a
+    cache whose lowest position is later than that must be read again from the
+    start, as llama-server does; otherwise the new tokens would attend to nothing
+    where the window should see text.
+    """
+    if prefix <= 0:
+        return 0
+    lowest = llama_cpp.llama_memory_seq_pos_min(llama_cpp.llama_get_memory(llm._ctx.ctx), 0)
+    if lowest <= 0:
+        return prefix
+    window = llama_cpp.llama_model_n_swa(llm.model)
+    return prefix if window > 0 and lowest <= prefix - window else 0
+
+
 def _plan(cached: np.ndarray, wanted: np.ndarray) -> tuple[int, tuple[int, int] | None]:
     """The common prefix's length, and the run to shift back after it, if any."""
     prefix = _common_length(cached, wanted)

@@ -201,6 +201,8 @@ class HttpBackend:
         }
         if settings.seed is not None:
             payload["seed"] = settings.seed
+        if settings.min_tokens > 0 and settings.json_schema is None:
+            payload["min_tokens"] = settings.min_tokens  # llama-cpp-python's server; others ignore it
         if settings.stop:
             payload["stop"] = list(settings.stop)
         if settings.json_schema is not None:

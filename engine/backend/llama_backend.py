@@ -21,11 +21,11 @@ import llama_cpp
 import numpy as np
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from engine.backend.cache_reuse import reusable_tokens, reuse_cache
+from engine.backend.cache_reuse import reusable_tokens, reuse_cache, usable_prefix
 from engine.backend.chat_template import ChatTemplate, ChatTemplateError
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
-from engine.backend.markup_tokens import markup_token_texts
+from engine.backend.markup_tokens import markup_tokens
 from engine.backend.prompt_style import choose_prompt_style
 from engine.backend.protocol import (
     BackendCapabilities,
@@ -71,6 +71,8 @@ class LlamaBackend:
         self._adapters = AdapterSet(self._llm, self.info)
         self._markup_stops: tuple[str, ...] | None = None
         self._cache_snapshot = np.zeros(0, dtype=np.int64)
+        self._end_tokens: np.ndarray | None = None
+        self._markup: list[tuple[int, str]] | None = None
         self.prompt_progress: Callable[[int, int], None] | None = None
         """Called with (prompt tokens read, prompt tokens in all) while a prompt is read."""
 
@@ -189,7 +191,7 @@ class LlamaBackend:
                 )
             # A prompt whose recent text dropped chunks at its front has the rest of its cache
             # shifted into place instead of read again.
-            reused = min(reuse_cache(self._llm, tokens), len(tokens) - 1)
+            reused = min(usable_prefix(self._llm, reuse_cache(self._llm, tokens)), len(tokens) - 1)
             stats = GenerationStats(
                 prompt_tokens=len(tokens), reused_tokens=reused, evaluated_tokens=len(tokens) - reused
             )
@@ -216,6 +218,7 @@ class LlamaBackend:
                 seed=settings.seed,
                 stop=list(settings.stop + template_stops + self._prose_stops(settings)) or None,
                 grammar=self._grammar(settings.json_schema),
+                logits_processor=self._no_early_end(len(tokens), settings),
                 stream=True,
             )
             finish_reason = "stop"
@@ -268,6 +271,24 @@ class LlamaBackend:
                 return False
         return True
 
+    def _no_early_end(self, prompt_length: int, settings: SamplingSettings) -> llama_cpp.LogitsProcessorList | None:
+        """Forbid end-of-text and markup tokens until ``settings.min_tokens`` tokens are written."""
+        if settings.json_schema is not None or settings.min_tokens <= 0:
+            return None
+        if self._end_tokens is None:
+            vocab = self._llm._model.vocab
+            markup = self._markup_tokens()  # each of them would end the prose as a stop
+            ends = {self._llm.token_eos(), llama_cpp.llama_vocab_eot(vocab), *(token for token, _ in markup)}
+            self._end_tokens = np.array(sorted(token for token in ends if token >= 0), dtype=np.intp)
+        ends, floor = self._end_tokens, prompt_length + settings.min_tokens
+
+        def forbid_end(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+            if len(input_ids) < floor:
+                scores[ends] = -np.inf
+            return scores
+
+        return llama_cpp.LogitsProcessorList([forbid_end])
+
     def _prose_stops(self, settings: SamplingSettings) -> tuple[str, ...]:
         """Markup tokens end free prose; a grammar already keeps structured output to its form.
 
@@ -276,8 +297,14 @@ class LlamaBackend:
         if settings.json_schema is not None:
             return ()
         if self._markup_stops is None:
-            self._markup_stops = markup_token_texts(self._llm)
+            self._markup_stops = tuple(sorted({text for _, text in self._markup_tokens()}))
         return self._markup_stops
+
+    def _markup_tokens(self) -> list[tuple[int, str]]:
+        """The vocabulary's markup tokens, found once (one pass over the vocabulary)."""
+        if self._markup is None:
+            self._markup = markup_tokens(self._llm)
+        return self._markup
 
     def _grammar(self, json_schema: str | None) -> LlamaGrammar | None:
         """The grammar for a schema, converted once: conversion walks the whole schema."""
@@ -343,7 +370,7 @@ def _score_with_prefix_reuse(llm: llama_cpp.Llama, context: list[int], continuat
     if not continuation:
         return []
     head, scored = context[:-1], [context[-1], *continuation[:-1]]
-    prefix = min(llm.longest_token_prefix(llm._input_ids.tolist(), head), len(head))
+    prefix = usable_prefix(llm, min(llm.longest_token_prefix(llm._input_ids.tolist(), head), len(head)))
     if llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
         llm.n_tokens = prefix
     else:

@@ -23,8 +23,13 @@ def markup_token_texts(llm: llama_cpp.Llama) -> tuple[str, ...]:
     Unused placeholder tokens are left out: a trained model never samples them.
     One pass over the vocabulary: about 0.2 s for 262k tokens.
     """
+    return tuple(sorted({text for _, text in markup_tokens(llm)}))
+
+
+def markup_tokens(llm: llama_cpp.Llama) -> list[tuple[int, str]]:
+    """(id, text) of every markup token ``markup_token_texts`` describes."""
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
-    found: set[str] = set()
+    found: list[tuple[int, str]] = []
     for token in range(llama_cpp.llama_vocab_n_tokens(vocab)):
         attributes = llama_cpp.llama_vocab_get_attr(vocab, token)
         if attributes & _UNUSED or not attributes & (_CONTROL | _USER_DEFINED):
@@ -33,5 +38,5 @@ def markup_token_texts(llm: llama_cpp.Llama) -> tuple[str, ...]:
             continue
         text = llm.detokenize([token], special=True).decode("utf-8", errors="replace")
         if text.strip():
-            found.add(text)
-    return tuple(sorted(found))
+            found.append((token, text))
+    return found

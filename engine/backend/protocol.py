@@ -37,6 +37,9 @@ class SamplingSettings:
     repeat_penalty: float = 1.1
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    min_tokens: int = 1
+    """Tokens written before an end-of-text token may end free prose (a book goes on after a
+    cursor; a continuation that ends at once writes nothing). Structured output ignores it."""
     json_schema: str | None = None
     """A JSON Schema (as JSON text) the output must match, enforced token by token.
 
