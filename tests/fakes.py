@@ -50,12 +50,17 @@ class FakeBackend:
             stats.generated_tokens += 1
             yield f" {prefix}word{index}"
 
+    inspects_cache = False
+    """A fake says nothing of a cache unless a test asks it to (the screenshots show none)."""
+
     @property
     def capabilities(self) -> BackendCapabilities:
-        return BackendCapabilities(cache_inspection=True, scoring=True)
+        return BackendCapabilities(cache_inspection=self.inspects_cache, scoring=True)
 
-    def cached_prefix(self, prompt: RenderedPrompt) -> int:
+    def cached_prefix(self, prompt: RenderedPrompt) -> int | None:
         """Words shared with the previous prompt: a stand-in for a cache, answered at once."""
+        if not self.inspects_cache:
+            return None
         if len(self.prompts) == 0:
             return 0
         previous, current = self.prompts[-1].split(), prompt.text.split()

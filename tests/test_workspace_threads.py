@@ -25,6 +25,8 @@ from tests.test_write_screen import wait_until
 class LockHoldingFakeBackend(FakeBackend):
     """A fake backend that holds a lock across its whole stream; ``close`` and ``cached_prefix`` take it."""
 
+    inspects_cache = True
+
     def __init__(self, delay: float = 0.02) -> None:
         super().__init__(delay=delay)
         self.lock = threading.Lock()
