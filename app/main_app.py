@@ -30,7 +30,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.projects import open_project, project_path
-from engine.workflows.exporting import export_to_file, free_export_path
+from engine.workflows.exporting import ExportOptions, export_to_file, free_export_path
 from engine.workflows.importing import import_into_project
 from engine.recent_projects import remember_project
 from memory.project import Project
@@ -207,18 +207,28 @@ class DraftsmithApp(App):
     def action_models(self) -> None:
         self.push_screen(ModelsScreen(self.sampling.temperature, self.sampling.max_tokens, self.n_ctx))
 
-    def action_export(self) -> None:
-        """Write the manuscript as Markdown beside the project file."""
+    def action_export(self, file_format: str = "md", manuscript: bool = False) -> None:
+        """Write the manuscript beside the project file, under a name no file has yet."""
         if self.project is None or self.workspace is None:
             self.notify("Open a project first (Ctrl+O).", severity="warning")
             return
         self.workspace.save_now()
+        self._activity(f"exporting as {file_format}…")
+        self._export(self.project.store.path, ExportOptions(file_format, manuscript))
+
+    @work(thread=True, group="export")
+    def _export(self, project_file: Path, options: ExportOptions) -> None:
+        """A long book takes a moment to lay out: off the UI thread, told in a notice when done."""
         try:
-            outcome = export_to_file(self.project.store.path, free_export_path(self.project.store.path))
+            outcome = export_to_file(project_file, free_export_path(project_file, f".{options.file_format}"), options)
         except DraftsmithError as error:
-            self.notify(error.sentence, title="Not exported", severity="error")
+            self.call_from_thread(self.notify, error.sentence, title="Not exported", severity="error")
             return
-        self.notify(f"Exported to {outcome.target}")
+        except Exception as error:
+            self.call_from_thread(self.notify, record_unexpected(error, "exporting"), severity="error")
+            return
+        self.call_from_thread(self.notify, f"Exported to {outcome.target}")
+        self.call_from_thread(self._activity, "exported")
 
     def action_session_goal(self) -> None:
         """Ask for the session's word goal; it is kept with the project."""
@@ -243,6 +253,11 @@ class DraftsmithApp(App):
         yield SystemCommand("Open or create a project", "Recent projects, a new one, or import", self.action_open_project)
         yield SystemCommand("Planning", "The outline tree", self.action_planning)
         yield SystemCommand("Export the manuscript", "Markdown, beside the project file", self.action_export)
+        yield SystemCommand("Export as Word", "A .docx beside the project file",
+                            lambda: self.action_export("docx"))
+        yield SystemCommand("Export as Word, manuscript format", "Courier 12 pt, double spaced, a header, "
+                            "chapters on new pages", lambda: self.action_export("docx", manuscript=True))
+        yield SystemCommand("Export as EPUB", "An e-book beside the project file", lambda: self.action_export("epub"))
         yield SystemCommand("Models and sampling", "Choose or import a model", self.action_models)
         yield SystemCommand("Session word goal", "How many words this sitting aims for", self.action_session_goal)
         yield SystemCommand("Help", "Every key", self.action_help)

@@ -103,6 +103,8 @@ class Trial:
     delay: float
     failures: list[str] = field(default_factory=list)
     words_lost: int = 0
+    words_at_kill: int = 0
+    """Words the project held past its starting state when the signal came: the work at stake."""
 
 
 @dataclass
@@ -161,10 +163,12 @@ def run_trial(scenario: str, fixtures: Fixtures, rng: random.Random, index: int)
         command = [sys.executable, "-m", "tests.app_kill_target", str(project)]
         delay = rng.uniform(2.0, 30.0)
     trial = Trial(scenario, delay)
+    start_words = sum(words(text) for text in read_state(project)["documents"].values())
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     time.sleep(delay)
     committed = read_state(project)
     process.kill()
+    trial.words_at_kill = abs(sum(words(text) for text in committed["documents"].values()) - start_words)
     process.wait()
     output = process.stdout.read() if process.stdout else ""
     check_after_kill(trial, scenario, fixtures, project, committed, output)
@@ -254,23 +258,27 @@ def main() -> int:
             trial = run_trial(scenario, fixtures, rng, index)
             trials.append(trial)
             status = "ok" if not trial.failures else "; ".join(trial.failures)
-            print(f"[{index + 1}/{len(plan)}] {scenario} killed at {trial.delay:.1f} s: {status}", file=sys.stderr)
+            print(f"[{index + 1}/{len(plan)}] {scenario} killed at {trial.delay:.1f} s "
+                  f"({trial.words_at_kill} words changed): {status}", file=sys.stderr)
     rows = []
     for scenario in SHARES:
         mine = [t for t in trials if t.scenario == scenario]
         rows.append({"scenario": scenario, "trials": len(mine), "failures": sum(bool(t.failures) for t in mine),
-                     "words_lost": sum(t.words_lost for t in mine)})
+                     "words_lost": sum(t.words_lost for t in mine),
+                     "words_at_kill": sum(t.words_at_kill for t in mine)})
     rows.append({"scenario": "all", "trials": len(trials), "failures": sum(bool(t.failures) for t in trials),
-                 "words_lost": sum(t.words_lost for t in trials)})
+                 "words_lost": sum(t.words_lost for t in trials),
+                 "words_at_kill": sum(t.words_at_kill for t in trials)})
     if args.json:
         print(json.dumps({"machine": machine_description(), "rows": rows,
                           "failures": [t.__dict__ for t in trials if t.failures]}, indent=2))
     else:
         print(f"Kill trials on {machine_description()}\n")
-        print(f"| {'scenario':10} | trials | failures | words lost |")
-        print(f"|{'-' * 12}|-------:|---------:|-----------:|")
+        print(f"| {'scenario':10} | trials | failures | words lost | words changed before the kills |")
+        print(f"|{'-' * 12}|-------:|---------:|-----------:|-------------------------------:|")
         for row in rows:
-            print(f"| {row['scenario']:10} | {row['trials']:6} | {row['failures']:8} | {row['words_lost']:10} |")
+            print(f"| {row['scenario']:10} | {row['trials']:6} | {row['failures']:8} | {row['words_lost']:10} "
+                  f"| {row['words_at_kill']:30} |")
     return 0 if not any(t.failures for t in trials) else 1
 
 

@@ -54,7 +54,12 @@ async def measure(project: Path, backend: LlamaBackend, presses: int) -> dict[st
         workspace.action_inspect = lambda: (ran.append(time.perf_counter()), original_inspect())
         original_planning = app.action_planning
         app.action_planning = lambda: (ran.append(time.perf_counter()), original_planning())
+        restarts = 0
         for index in range(presses):
+            if not workspace.generating:  # the passage ended: keep it and write on
+                await pilot.press("ctrl+y", "ctrl+g")
+                await _until(pilot, lambda: workspace.generating and workspace.editor.pending is not None)
+                restarts += 1
             kind = list(waits)[index % 3]
             keys = {"side panel (Alt+B/Alt+N)": ["alt+b" if index % 2 else "alt+n"], "inspector (F8)": ["f8"],
                     "planning (F2, Esc)": ["f2"]}[kind]
@@ -65,14 +70,15 @@ async def measure(project: Path, backend: LlamaBackend, presses: int) -> dict[st
                 waits[kind].append(ran[0] - pressed)
             if kind.startswith("planning"):
                 await pilot.press("escape")
-            if not workspace.generating:
-                break
-        still_generating = workspace.generating
+        await _until(pilot, lambda: workspace.generating or workspace.editor.pending is not None)
+        if not workspace.generating:
+            await pilot.press("ctrl+y", "ctrl+g")
+            await _until(pilot, lambda: workspace.generating and workspace.editor.pending is not None)
         await pilot.press("escape")
         generated_at_escape = len(workspace.editor.pending.text) if workspace.editor.pending else 0
         await _until(pilot, lambda: not workspace.generating)
         after = len(workspace.editor.pending.text) if workspace.editor.pending else 0
-    return {"waits": waits, "generating_throughout": still_generating,
+    return {"waits": waits, "restarts": restarts,
             "characters_after_escape": after - generated_at_escape,
             "tokens_per_second": backend.last_stats.tokens_per_second if backend.last_stats else 0.0}
 
@@ -100,7 +106,7 @@ def main() -> int:
     print("|---|---:|---:|---:|")
     for row in rows:
         print(f"| {row['key']} | {row['presses']} | {row['median_ms']:.1f} | {row['max_ms']:.1f} |")
-    print(f"\nStill generating after every press: {result['generating_throughout']}; "
+    print(f"\nEvery key was pressed while text streamed ({result['restarts']} passages kept to write on); "
           f"characters written after Esc: {result['characters_after_escape']} "
           f"(at {result['tokens_per_second']:.1f} tokens/s)")
     return 0

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from memory.store import ProjectStore
+from collections.abc import Sequence
+
+from memory.store import Document, ProjectStore
 
 
 def export_manuscript(store: ProjectStore, file_format: str = "md") -> str:
-    documents = store.documents()
+    return export_documents(store.documents(), file_format)
+
+
+def export_documents(documents: Sequence[Document], file_format: str = "md") -> str:
+    """The documents as one text: Markdown headings (``md``) or bare title lines (``txt``)."""
     has_parts = any(d.kind == "part" for d in documents)
     blocks: list[str] = []
     for document in documents:

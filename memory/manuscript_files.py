@@ -50,7 +50,7 @@ def _docx_text(path: Path) -> str:
     lines = []
     for paragraph in document.paragraphs:
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        text = paragraph.text.strip()
+        text = _marked_text(paragraph).strip()
         if not text:
             continue
         if style.lower().startswith("heading") and style[-1:].isdigit():
@@ -59,3 +59,20 @@ def _docx_text(path: Path) -> str:
     if not lines:
         raise ManuscriptError(f"{path.name} has no text in it.")
     return "\n\n".join(lines)
+
+
+def _marked_text(paragraph) -> str:
+    """The paragraph's text with italic runs as ``_underscores_``, as plain-text manuscripts mark them."""
+    pieces: list[str] = []
+    italic_open = False
+    for run in paragraph.runs:
+        italic = bool(run.italic) and bool(run.text.strip())
+        if italic != italic_open:
+            pieces.append("_")
+            italic_open = italic
+        pieces.append(run.text)
+    if italic_open:
+        pieces.append("_")
+    marked = "".join(pieces)
+    # Text outside runs (hyperlinks, fields) would be lost: fall back to the whole text then.
+    return marked if marked.replace("_", "") == paragraph.text.replace("_", "") else paragraph.text

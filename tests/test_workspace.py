@@ -153,8 +153,15 @@ async def test_binder_shows_chapters_and_outline_and_the_node_panel(sample_proje
         await pilot.press("escape")
         assert app.screen is workspace
         app.action_export()
+        await wait_until(pilot, lambda: sample_project.with_suffix(".md").exists())
         exported = sample_project.with_suffix(".md").read_text()
         assert "Chapter 1: The Wreck" in exported and "Silas Brand" in exported
+        app.action_export()  # again: beside the first, never over it
+        second = sample_project.with_name(f"{sample_project.stem} (2).md")
+        await wait_until(pilot, second.exists)
+        assert second.read_text() == exported
+        app.action_export("docx", manuscript=True)
+        await wait_until(pilot, lambda: sample_project.with_suffix(".docx").exists())
 
 
 async def test_a_new_project_and_a_novel_imported_from_the_open_screen(isolated_home: Path, corpus: Path) -> None:

@@ -14,7 +14,7 @@ from app.progress import StderrProgress
 from engine.errors import ProjectError
 from engine.projects import open_project, project_path
 from engine.runtime import open_backend
-from engine.workflows.exporting import EXPORT_FORMATS, export_text, export_to_file
+from engine.workflows.exporting import EXPORT_FORMATS, ExportOptions, export_bytes, export_to_file
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.assembler import assemble
@@ -74,22 +74,37 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _register_export(subcommands: argparse._SubParsersAction) -> None:
     parser = subcommands.add_parser(
-        "export", help="write the manuscript out as Markdown or text",
-        description="Write the project's manuscript to stdout or --out. An existing file is replaced only "
-        "with --force, and never the project itself; the file is written whole or not at all.")
+        "export", help="write the manuscript out as Markdown, text, Word or EPUB",
+        description="Write the project's manuscript to --out (Markdown and text may go to stdout). An "
+        "existing file is replaced only with --force, and never the project itself; the file is written "
+        "whole or not at all.")
     parser.add_argument("--project", required=True, metavar="P")
-    parser.add_argument("--format", choices=list(EXPORT_FORMATS), default="md")
-    parser.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    parser.add_argument("--format", choices=list(EXPORT_FORMATS),
+                        help="md, txt, docx or epub (default: from --out's extension, else md)")
+    parser.add_argument("--out", type=Path, help="file to write (default: stdout, for md and txt)")
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument("--manuscript", action="store_true",
+                        help="docx: standard manuscript format (Courier 12 pt, double spaced, header, page breaks)")
+    parser.add_argument("--chapters", metavar="N-M", help="only these chapters, e.g. 3-7 (default: all)")
+    parser.add_argument("--title", help="the book's title (default: the outline's, or the project's name)")
+    parser.add_argument("--author", help="the author's name (default: the project's book.author setting)")
+    parser.add_argument("--language", help="the book's language code for EPUB (default: en)")
     parser.set_defaults(run=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
+    file_format = args.format or (args.out.suffix.lower().lstrip(".") if args.out else "md")
+    if file_format not in EXPORT_FORMATS:
+        file_format = "md"
+    options = ExportOptions(file_format, args.manuscript, args.chapters, args.title, args.author, args.language)
     if args.out:
-        outcome = export_to_file(project_path(args.project), args.out, args.format, args.force)
-        print(f"Wrote {outcome.target}", file=sys.stderr)
+        print(f"Exporting to {args.out.name}…", file=sys.stderr)
+        outcome = export_to_file(project_path(args.project), args.out, options, args.force)
+        print(f"Wrote {outcome.target} ({outcome.size:,} bytes)", file=sys.stderr)
+    elif file_format in ("docx", "epub"):
+        raise ProjectError(f"A {file_format} file goes to a file, not the terminal: add --out BOOK.{file_format}.")
     else:
-        sys.stdout.write(export_text(project_path(args.project), args.format))
+        sys.stdout.write(export_bytes(project_path(args.project), options).decode("utf-8"))
     return 0
 
 

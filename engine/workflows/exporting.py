@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from memory.errors import DraftsmithError, ProjectError
-from memory.export import export_manuscript
+from engine.workflows.book_contents import book_for_export, parse_chapter_range
+from engine.workflows.docx_export import docx_bytes
+from engine.workflows.epub_export import epub_bytes
+from memory.errors import DraftsmithError
+from memory.export import export_documents
 from memory.store import ProjectStore
 
-EXPORT_FORMATS = ("md", "txt")
+EXPORT_FORMATS = ("md", "txt", "docx", "epub")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -33,24 +36,53 @@ class ExportTargetError(DraftsmithError):
 @dataclass(frozen=True)
 class ExportOutcome:
     target: Path
-    characters: int
+    size: int
+    """Bytes written."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    file_format: str = "md"
+    manuscript: bool = False
+    """Word only: standard manuscript format."""
+    chapters: str | None = None
+    """``"3-7"``: only those chapters (with their parts); None: the whole book."""
+    title: str | None = None
+    author: str | None = None
+    language: str | None = None
+
+
+def export_bytes(project_file: Path, options: ExportOptions = ExportOptions()) -> bytes:
+    """The manuscript in the chosen format, read without the writer lock (the app may have it open)."""
+    if options.file_format not in EXPORT_FORMATS:
+        raise ExportTargetError(f"Export writes {', '.join(EXPORT_FORMATS)}, not {options.file_format!r}.")
+    if options.manuscript and options.file_format != "docx":
+        raise ExportTargetError("--manuscript formats a Word document; add --format docx.")
+    chapters = parse_chapter_range(options.chapters)
+    with ProjectStore(project_file, read_only=True) as store:
+        book = book_for_export(store, project_file.stem, chapters, options.title, options.author, options.language)
+    if options.file_format == "docx":
+        return docx_bytes(book, options.manuscript)
+    if options.file_format == "epub":
+        return epub_bytes(book)
+    return export_documents(book.documents, options.file_format).encode("utf-8")
 
 
 def export_text(project_file: Path, file_format: str = "md") -> str:
-    """The manuscript as text, read without the writer lock (the app may have the project open)."""
-    if file_format not in EXPORT_FORMATS:
-        raise ProjectError(f"Export writes {' or '.join(EXPORT_FORMATS)}, not {file_format!r}.")
-    with ProjectStore(project_file, read_only=True) as store:
-        return export_manuscript(store, file_format)
+    """The manuscript as Markdown or plain text."""
+    return export_bytes(project_file, ExportOptions(file_format)).decode("utf-8")
 
 
-def export_to_file(project_file: Path, target: Path, file_format: str = "md", force: bool = False) -> ExportOutcome:
+def export_to_file(project_file: Path, target: Path, options: ExportOptions | str = ExportOptions(),
+                   force: bool = False) -> ExportOutcome:
     """Write the manuscript to ``target``; see the module docstring for what is refused."""
+    if isinstance(options, str):
+        options = ExportOptions(options)
     target = target.expanduser()
     check_export_target(project_file, target, force)
-    text = export_text(project_file, file_format)
-    write_atomically(target, text)
-    return ExportOutcome(target, len(text))
+    content = export_bytes(project_file, options)
+    write_atomically(target, content)
+    return ExportOutcome(target, len(content))
 
 
 def free_export_path(project_file: Path, suffix: str = ".md") -> Path:
@@ -87,15 +119,17 @@ def check_export_target(project_file: Path, target: Path, force: bool) -> None:
         raise ExportTargetError(f"The folder {folder} is read-only; export elsewhere.")
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Replace ``target`` with ``text`` in one rename from a flushed temporary file beside it."""
+def write_atomically(target: Path, content: bytes) -> None:
+    """Replace ``target`` with ``content`` in one rename from a flushed temporary file beside it."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        # Created like any new file (the umask applies), unlike mkstemp's owner-only files.
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as error:
         raise ExportTargetError(f"{target} cannot be written ({error.strerror}).") from error
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)
