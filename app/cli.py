@@ -15,12 +15,14 @@ from app.commands import (
     models_command,
     outline_command,
     project_commands,
+    provenance_command,
     style_command,
     write_command,
 )
 from engine.errors import DraftsmithError
 
-COMMANDS = (write_command, models_command, project_commands, outline_command, draft_command, style_command)
+COMMANDS = (write_command, models_command, project_commands, outline_command, draft_command, style_command,
+            provenance_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

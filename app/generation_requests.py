@@ -66,3 +66,12 @@ class DraftNode:
 
 
 GenerationRequest = ContinueAtCursor | TransformSelection | DraftNode
+
+
+def request_kind(request: GenerationRequest | None) -> str:
+    """The kind of generation a passage's record names: continue, rewrite, describe, expand or draft."""
+    if isinstance(request, TransformSelection):
+        return request.task
+    if isinstance(request, DraftNode):
+        return "draft"
+    return "continue"

@@ -53,6 +53,8 @@ class GenerationEnded(Message):
 
     stats: GenerationStats | None
     error: str | None = None
+    record: dict | None = None
+    """What produced the text (model, styles, sampler, prompt), kept with it if the writer keeps it."""
 
 
 @dataclass

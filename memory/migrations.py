@@ -67,7 +67,16 @@ def _m002_outline(db: sqlite_utils.Database) -> None:
     db["drafts"].create_index(["node_id"], if_not_exists=True)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_outline]
+def _m003_provenance(db: sqlite_utils.Database) -> None:
+    db["provenance"].create(
+        {"id": int, "document_id": int, "kind": str, "text": str, "record": str, "created_at": str},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["provenance"].create_index(["document_id"], if_not_exists=True)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_outline, _m003_provenance]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -92,13 +101,14 @@ def migrate(db: sqlite_utils.Database) -> int:
 
 
 def check_schema_current(db: sqlite_utils.Database, name: str) -> None:
-    """A project opened read-only cannot be upgraded, so it must already be at this schema."""
+    """A project opened read-only cannot be upgraded: refuse one from a newer Draftsmith.
+
+    An older one reads as it is (migrations only add tables); readers of a table a
+    later migration adds find it empty.
+    """
     from memory.errors import ProjectError
 
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current > len(MIGRATIONS):
         raise ProjectError(f"{name} was saved by a newer Draftsmith (schema {current}, this one knows "
                            f"{len(MIGRATIONS)}); update Draftsmith to open it.")
-    if current < len(MIGRATIONS):
-        raise ProjectError(f"{name} was saved by an older Draftsmith and must be upgraded before it can be "
-                           "read; open it once with a command that changes it, or in the app.")

@@ -6,7 +6,14 @@ import threading
 import time
 from collections.abc import Iterator
 
-from engine.backend.protocol import BackendCapabilities, GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from engine.backend.protocol import (
+    BackendCapabilities,
+    GenerationStats,
+    ModelIdentity,
+    PromptStyle,
+    SamplingSettings,
+    TokenScores,
+)
 from engine.errors import StyleError
 from prompts import RenderedPrompt
 
@@ -49,6 +56,10 @@ class FakeBackend:
             time.sleep(self.delay)
             stats.generated_tokens += 1
             yield f" {prefix}word{index}"
+
+    @property
+    def model_identity(self) -> ModelIdentity:
+        return ModelIdentity("fake model (tests)")
 
     inspects_cache = False
     """A fake says nothing of a cache unless a test asks it to (the screenshots show none)."""

@@ -121,3 +121,29 @@ def test_a_word_or_epub_export_never_replaces_a_file_unasked(treasure: Path, tmp
     assert docx.Document(io.BytesIO(target.read_bytes())).paragraphs
     with pytest.raises(ExportTargetError, match="--manuscript"):
         export_bytes(treasure, ExportOptions("epub", manuscript=True))
+
+
+def test_a_markdown_export_carries_its_provenance_beside_it(tmp_path: Path, default_model_path: Path) -> None:
+    from memory.provenance import record_passage
+
+    book = tmp_path / "book.md"
+    book.write_text("# Chapter 1\n\nAda climbed the stairs. The lamp was cold.\n")
+    outcome, _ = import_into_project(str(tmp_path / "book.draftsmith"), book)
+    with ProjectStore(outcome.project_file) as store:
+        chapter = store.chapters()[0]
+        record_passage(store, chapter.id, "continue", "The lamp was cold.", {"model": "a model", "seed": 3})
+    from app.cli import main
+
+    assert main(["export", "--project", str(outcome.project_file), "--out", str(tmp_path / "out.md"),
+                 "--provenance"]) == 0
+    import json
+
+    [record] = json.loads((tmp_path / "out.md.provenance.json").read_text())
+    assert record["chapter"] == "Chapter 1" and record["text"] == "The lamp was cold."
+    assert record["status"] == "as written" and record["record"]["model"] == "a model"
+    import_into_project(str(outcome.project_file), tmp_path / "out.md")  # re-imported: the record stays
+    with ProjectStore(outcome.project_file, read_only=True) as store:
+        from memory.provenance import origins
+
+        [kept] = origins(store, store.chapters()[0].id)
+    assert kept.text == "The lamp was cold." and kept.status == "as written"

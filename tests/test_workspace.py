@@ -245,3 +245,29 @@ async def test_the_models_screen_offers_models_found_on_disk(sample_project: Pat
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(loads) == 2)
         assert loads[1] == str(shelf / "voices" / "my-voice.gguf")
+
+
+async def test_a_kept_version_records_what_produced_it_and_an_edit_marks_it(sample_project: Path) -> None:
+    from engine.provenance import passage_origins
+    from memory.provenance import AS_WRITTEN, EDITED
+
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=4, seed=11)
+        editor = workspace.editor
+        editor.move_cursor(editor.document.end)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not workspace.generating)
+        await pilot.press("ctrl+r")  # a second version, then back to the first, which is kept
+        await wait_until(pilot, lambda: not workspace.generating)
+        await pilot.press("alt+left", "ctrl+y")
+        [origin] = passage_origins(workspace.project, 1)
+        assert origin.text == "word0 word1 word2 word3" and origin.status == AS_WRITTEN
+        assert origin.kind == "continue" and origin.record["model"] == "fake model (tests)"
+        assert origin.record["seed"] == 11 and origin.record["prompt"]["sections"]
+        editor.move_cursor(editor.document.end)
+        await pilot.press("backspace", "Z")  # the writer changes the kept words
+        workspace.save_now()
+        [origin] = passage_origins(workspace.project, 1)
+        assert origin.status == EDITED

@@ -89,3 +89,36 @@ def test_keep_needs_a_project_and_json_needs_keep(project: Path) -> None:
     assert draftsmith("write", "--project", str(project), "--words", "10").returncode == 2
     assert draftsmith("write", "--project", str(project), "--json").returncode == 2
     assert draftsmith("write", "--temperature", "nan", "text").returncode == 2
+
+
+def test_each_kept_continuation_records_what_produced_it(project: Path, default_model_path: Path) -> None:
+    from engine.provenance import file_sha256
+    from memory.editing import save_document_text
+    from memory.project import Project
+
+    result = draftsmith(*keep_args(project, 30), timeout=600)
+    assert result.returncode == 0, result.stderr
+    steps = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    shown = draftsmith("provenance", "--project", str(project), "--at", "15", "--json")
+    assert shown.returncode == 0, shown.stderr
+    records = json.loads(shown.stdout)
+    assert [r["text"] for r in records] == [step["text"].strip() for step in steps]
+    for origin in records:
+        assert origin["kind"] == "continue" and origin["status"] == "as written"
+        record = origin["record"]
+        assert record["model_sha256"] == file_sha256(default_model_path)
+        assert record["seed"] is not None and record["sampler"]["max_tokens"] == 40
+        assert [s["name"] for s in record["prompt"]["sections"]][-1] == "recent"
+        assert len(record["prompt"]["sha256"]) == 64
+    opened = Project.open(project, lambda text: len(text.split()))
+    try:  # the writer changes a word of the first kept passage
+        chapter = opened.store.chapters()[-1]
+        first = records[0]["text"]
+        changed = first.replace(first.split()[-1], "REWRITTEN", 1)
+        save_document_text(opened, chapter.id, chapter.text.replace(first, changed))
+    finally:
+        opened.close()
+    again = json.loads(draftsmith("provenance", "--project", str(project), "--at", "15", "--json").stdout)
+    assert again[0]["status"] == "edited since"
+    human = draftsmith("provenance", "--project", str(project), "--at", "15")
+    assert "EDITED since it was kept" in human.stdout and "model:" in human.stdout

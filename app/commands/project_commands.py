@@ -14,7 +14,15 @@ from app.progress import StderrProgress
 from engine.errors import ProjectError
 from engine.projects import open_project, project_path
 from engine.runtime import open_backend
-from engine.workflows.exporting import EXPORT_FORMATS, ExportOptions, export_bytes, export_to_file
+from engine.workflows.exporting import (
+    EXPORT_FORMATS,
+    ExportOptions,
+    export_bytes,
+    check_export_target,
+    export_to_file,
+    provenance_sidecar,
+    sidecar_path,
+)
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.assembler import assemble
@@ -89,6 +97,8 @@ def _register_export(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--title", help="the book's title (default: the outline's, or the project's name)")
     parser.add_argument("--author", help="the author's name (default: the project's book.author setting)")
     parser.add_argument("--language", help="the book's language code for EPUB (default: en)")
+    parser.add_argument("--provenance", action="store_true",
+                        help="also write OUT.provenance.json: what produced each generated passage")
     parser.set_defaults(run=run_export)
 
 
@@ -99,8 +109,15 @@ def run_export(args: argparse.Namespace) -> int:
     options = ExportOptions(file_format, args.manuscript, args.chapters, args.title, args.author, args.language)
     if args.out:
         print(f"Exporting to {args.out.name}…", file=sys.stderr)
+        if args.provenance:  # both files are judged before either is written
+            check_export_target(project_path(args.project), sidecar_path(args.out), args.force)
         outcome = export_to_file(project_path(args.project), args.out, options, args.force)
         print(f"Wrote {outcome.target} ({outcome.size:,} bytes)", file=sys.stderr)
+        if args.provenance:
+            sidecar = provenance_sidecar(project_path(args.project), args.out, options, args.force)
+            print(f"Wrote {sidecar}", file=sys.stderr)
+    elif args.provenance:
+        raise ProjectError("--provenance writes a file beside the export: add --out.")
     elif file_format in ("docx", "epub"):
         raise ProjectError(f"A {file_format} file goes to a file, not the terminal: add --out BOOK.{file_format}.")
     else:

@@ -18,7 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from app.generation_requests import ContinueAtCursor, DraftNode, GenerationRequest, TransformSelection
+from app.generation_requests import (
+    ContinueAtCursor,
+    DraftNode,
+    GenerationRequest,
+    TransformSelection,
+    request_kind,
+)
 from app.messages import ContextInspected, GenerationEnded, PromptRead, StyleScored, TextGenerated
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
@@ -27,6 +33,7 @@ from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
+from engine.provenance import generation_record, keep_record, traced
 from engine.styles import adapters_for, project_styles
 from engine.workflows.continuation import inspect_context
 from engine.workflows.passage import chapter_heading, outline_note
@@ -265,15 +272,16 @@ class WorkspaceScreen(Screen):
         """Stream text for ``request``; only reads the project."""
         cancel = get_current_worker().cancelled_event
         try:
-            request.run(backend, self.project, self.settings, cancel,
-                        lambda piece: self.post_message(TextGenerated(piece)))
+            with traced() as trace:
+                request.run(backend, self.project, self.settings, cancel,
+                            lambda piece: self.post_message(TextGenerated(piece)))
         except DraftsmithError as error:
             self.post_message(GenerationEnded(backend.last_stats, error.sentence))
             return
         except Exception as error:  # a bug must not end the app and take the pending text with it
             self.post_message(GenerationEnded(backend.last_stats, record_unexpected(error, "writing")))
             return
-        self.post_message(GenerationEnded(backend.last_stats))
+        self.post_message(GenerationEnded(backend.last_stats, record=generation_record(backend, self.settings, trace)))
 
     @on(TextGenerated)
     def _piece(self, message: TextGenerated) -> None:
@@ -282,6 +290,8 @@ class WorkspaceScreen(Screen):
     @on(GenerationEnded)
     def _ended(self, message: GenerationEnded) -> None:
         self._generating = False
+        if message.record is not None and self.editor.pending is not None:
+            self.editor.pending.records[self.editor.pending.index] = message.record
         if message.stats:
             self.status.tokens_per_second = message.stats.tokens_per_second
         if message.error:
@@ -295,9 +305,13 @@ class WorkspaceScreen(Screen):
     def action_accept(self) -> None:
         if self.editor.pending is None or self._generating:
             return
+        pending = self.editor.pending
+        record = pending.records.get(pending.index)
         accepted = self.editor.accept()
         self.query_one("#hint", Static).update("")
         self.save_now()
+        if record is not None and self.editor.document_id is not None and accepted.strip():
+            keep_record(self.project, self.editor.document_id, request_kind(self._last_request), accepted, record)
         if isinstance(self._last_request, DraftNode):
             record_draft(self.project, self._last_request.node_id, self.editor.document_id, accepted)
             self.refresh_binder()

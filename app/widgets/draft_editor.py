@@ -23,6 +23,8 @@ class Pending:
     """Text the pending region stands in for (a selection being rewritten)."""
     alternatives: list[str] = field(default_factory=lambda: [""])
     index: int = 0
+    records: dict[int, dict] = field(default_factory=dict)
+    """What produced each alternative (by index), kept with the one the writer keeps."""
 
     @property
     def text(self) -> str:

@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from engine.backend.protocol import BackendCapabilities, GenerationStats, PromptStyle, SamplingSettings, TokenScores
+from engine.backend.protocol import (
+    BackendCapabilities,
+    GenerationStats,
+    ModelIdentity,
+    PromptStyle,
+    SamplingSettings,
+    TokenScores,
+)
 from engine.errors import BackendError, StyleError
 from prompts import RenderedPrompt
 
@@ -229,6 +236,10 @@ class HttpBackend:
         except (KeyError, TypeError, IndexError) as error:
             raise BackendError("This server cannot score text: it returned no per-token log-probabilities.") from error
         return TokenScores(tokens=tuple(t for t, _ in picked), logprobs=tuple(float(v) for _, v in picked))
+
+    @property
+    def model_identity(self) -> ModelIdentity:
+        return ModelIdentity(f"{self.model} at {self.base_url}")
 
     @property
     def capabilities(self) -> BackendCapabilities:

@@ -30,6 +30,7 @@ from engine.backend.prompt_style import choose_prompt_style
 from engine.backend.protocol import (
     BackendCapabilities,
     GenerationStats,
+    ModelIdentity,
     PromptStyle,
     SamplingSettings,
     TokenScores,
@@ -156,6 +157,11 @@ class LlamaBackend:
                 tokens.insert(0, bos)
             return tokens, formatted.stops
         return self.tokenize(prompt.text, add_bos=True), ()
+
+    @property
+    def model_identity(self) -> ModelIdentity:
+        return ModelIdentity(self.info.name or self.info.path.stem, self.info.path,
+                             tuple((adapter.path, adapter.scale) for adapter in self._adapters.active))
 
     @property
     def capabilities(self) -> BackendCapabilities:

@@ -102,6 +102,15 @@ class BackendCapabilities:
     """``score`` gives real log-probabilities of a continuation."""
 
 
+@dataclass(frozen=True)
+class ModelIdentity:
+    """Which model writes: its name, its file when it runs here, and the style adapters on it."""
+
+    name: str
+    file: Path | None = None
+    adapters: tuple[tuple[Path, float], ...] = ()
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A loaded model, wherever it runs."""
@@ -144,6 +153,11 @@ class Backend(Protocol):
     @property
     def capabilities(self) -> BackendCapabilities:
         """What this backend offers besides ``stream`` and ``count_tokens``."""
+        ...
+
+    @property
+    def model_identity(self) -> ModelIdentity:
+        """The model and adapters that write, for the record kept with each passage."""
         ...
 
     def score(self, context: str, continuation: str) -> TokenScores:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import PromptTooLongError
+from engine.provenance import note_prompt
 from memory.assembler import AssembledContext, assemble
 from memory.cursor import Cursor, cursor_at_offset
 from memory.project import Project
@@ -43,7 +44,9 @@ def continue_passage(
 ) -> Iterator[str]:
     """Stream a continuation of ``passage``."""
     window = fit_tail(backend.count_tokens, passage, context_budget(backend, settings))
-    yield from backend.stream(render("continue", {"passage": window}), settings, cancel)
+    prompt = render("continue", {"passage": window})
+    note_prompt(prompt.text, [("passage", backend.count_tokens(window))])
+    yield from backend.stream(prompt, settings, cancel)
 
 
 def continue_in_project(
@@ -55,7 +58,14 @@ def continue_in_project(
 ) -> Iterator[str]:
     """Stream a continuation at ``cursor`` with the memory layer's context."""
     context = assemble(project, context_budget(backend, settings), cursor)
-    yield from backend.stream(render("continue", {"passage": context.text}), settings, cancel)
+    prompt = render("continue", {"passage": context.text})
+    note_prompt(prompt.text, context_sections(context))
+    yield from backend.stream(prompt, settings, cancel)
+
+
+def context_sections(context: AssembledContext) -> list[tuple[str, int]]:
+    """The sections of an assembled context with their token counts, for a passage's record."""
+    return [(section.name, section.tokens) for section in context.sections]
 
 
 @dataclass(frozen=True)

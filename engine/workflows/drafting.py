@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
+from engine.provenance import generation_record, traced
 from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.passage_cleaning import is_commentary
@@ -30,6 +31,7 @@ from memory.extractive import shorten
 from memory.outline import Outline, OutlineNode
 from memory.outline_store import add_children, load_outline, update_node
 from memory.project import Project
+from memory.provenance import record_passage
 from memory.store import Document
 
 PASSAGE_ATTEMPTS = 3
@@ -224,14 +226,18 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
         if on_progress is not None:
             on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
                                       len(leaves), document.words, target))
-        passage = _write_beat(backend, project, outline, chapter, leaf, document, words, settings, cancel,
-                              report, on_text, shares, rewrites)
+        with traced() as trace:
+            passage = _write_beat(backend, project, outline, chapter, leaf, document, words, settings, cancel,
+                                  report, on_text, shares, rewrites)
         if cancel.is_set():
             break
         if not passage:
             raise BeatNotWritten(f"The model wrote no usable prose for {outline.label(leaf)} of "
                                f"{outline.label(chapter)} in {PASSAGE_ATTEMPTS} tries; drafted beats are saved.")
-        document = append_passage(project, chapter, leaf, passage)
+        record = generation_record(backend, settings, trace)
+        with project.store.transaction():  # the passage and its record, together or not at all
+            document = append_passage(project, chapter, leaf, passage)
+            record_passage(project.store, document.id, "draft", passage, record)
         project.ensure_summaries()
         written += 1
         report.passages += 1

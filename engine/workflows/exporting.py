@@ -11,6 +11,7 @@ or the new one, and a failure leaves no temporary file behind.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from engine.workflows.docx_export import docx_bytes
 from engine.workflows.epub_export import epub_bytes
 from memory.errors import DraftsmithError
 from memory.export import export_documents
+from memory.provenance import origins
 from memory.store import ProjectStore
 
 EXPORT_FORMATS = ("md", "txt", "docx", "epub")
@@ -161,3 +163,20 @@ def _is_sqlite(path: Path) -> bool:
             return file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
     except OSError:
         return False
+
+
+def sidecar_path(target: Path) -> Path:
+    return target.with_name(target.name + ".provenance.json")
+
+
+def provenance_sidecar(project_file: Path, target: Path, options: ExportOptions, force: bool = False) -> Path:
+    """Write ``TARGET.provenance.json`` beside an export: the records of the generated passages it holds."""
+    sidecar = sidecar_path(target)
+    check_export_target(project_file, sidecar, force)
+    chapters = parse_chapter_range(options.chapters)
+    with ProjectStore(project_file, read_only=True) as store:
+        book = book_for_export(store, project_file.stem, chapters)
+        records = [{"chapter": document.title, **origin.as_dict()} for document in book.documents
+                   for origin in origins(store, document.id)]
+    write_atomically(sidecar, json.dumps(records, indent=2, ensure_ascii=False).encode("utf-8"))
+    return sidecar

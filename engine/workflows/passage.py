@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
-from engine.workflows.continuation import context_budget
+from engine.provenance import note_prompt
+from engine.workflows.continuation import context_budget, context_sections
 from engine.workflows.passage_cleaning import clean_passage, trim_to_sentence
 from memory.assembler import ContextShares, assemble
 from memory.cursor import cursor_at_offset
@@ -93,6 +94,7 @@ def write_passage(
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
                            lead=lead if base_model else "", shares=shares)
         prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
+        note_prompt(prompt.text, context_sections(context))
         piece = ""
         if prefix and on_text is not None:
             on_text(prefix)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import DraftsmithError
+from engine.provenance import note_prompt
 from engine.workflows.continuation import context_budget
 from memory.token_fit import fit_tail
 from prompts import render
@@ -36,4 +37,5 @@ def transform_selection(backend: Backend, task: str, selection: str, before: str
         raise DraftsmithError("The selection is too long for the model's context; select less.")
     before = fit_tail(backend.count_tokens, before, int(room * _BEFORE_SHARE))
     prompt = render(task, {"before": before, "selection": selection.strip()})
+    note_prompt(prompt.text, [("before", backend.count_tokens(before)), ("selection", selected_tokens)])
     yield from backend.stream(prompt, settings, cancel)

@@ -15,11 +15,13 @@ from dataclasses import dataclass, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
-from engine.workflows.continuation import context_budget
+from engine.provenance import PromptTrace, generation_record, prompt_record
+from engine.workflows.continuation import context_budget, context_sections
 from engine.workflows.passage_cleaning import trim_to_sentence
 from memory.assembler import ContextShares, assemble
 from memory.cursor import cursor_at_offset
 from memory.project import Project
+from memory.provenance import record_passage
 from memory.write_journal import WriteJournal, keep_continuation
 from prompts import render
 
@@ -68,6 +70,8 @@ def write_and_keep(
         context = assemble(project, budget, cursor, shares=shares)
         prompt = render("continue", {"passage": context.text})
         text = ""
+        trace = PromptTrace()
+        trace.prompts.append(prompt_record(prompt.text, context_sections(context)))
         for attempt in range(EMPTY_TRIES):
             seed = None if settings.seed is None else settings.seed + journal.steps * EMPTY_TRIES + attempt
             pieces = []
@@ -83,7 +87,10 @@ def write_and_keep(
         else:
             raise BackendError(f"The model wrote nothing to keep in {EMPTY_TRIES} tries after "
                                f"{journal.written_words} words; the words before are kept.")
-        journal = keep_continuation(project, journal, text)
+        record = generation_record(backend, replace(settings, seed=seed), trace)
+        with project.store.transaction():
+            journal = keep_continuation(project, journal, text)
+            record_passage(project.store, journal.document_id, "continue", text, record)
         project.ensure_summaries()
         stats = backend.last_stats
         yield WriteStep(

@@ -1,0 +1,60 @@
+"""``draftsmith provenance``: what produced the generated passages at a place in the book."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from app.commands.project_commands import parse_position
+from engine.projects import open_project
+from engine.provenance import passage_origins
+from memory.provenance import AS_WRITTEN, PassageOrigin
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "provenance", help="what produced the generated passages at a place",
+        description="List the records of generated passages in paragraph CHAPTER:PARAGRAPH, a chapter, or the "
+        "whole book: the model and its file hash, styles, sampler and seed, the prompt's sections, and when. "
+        "A passage changed since it was kept is marked as edited.")
+    parser.add_argument("--project", required=True, metavar="P")
+    parser.add_argument("--at", metavar="CHAPTER[:PARAGRAPH]", help="e.g. 12 or 12:5 (default: the whole book)")
+    parser.add_argument("--json", action="store_true", help="print the records as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project, _ = open_project(args.project, read_only=True)
+    try:
+        found = passage_origins(project, *parse_position(args.at))
+    finally:
+        project.close()
+    if args.json:
+        print(json.dumps([origin.as_dict() for origin in found], indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        print("No generated passage is recorded there: the text is the writer's.", file=sys.stderr)
+    for origin in found:
+        print(describe(origin))
+    return 0
+
+
+def describe(origin: PassageOrigin) -> str:
+    record = origin.record
+    prompt = record.get("prompt") or {}
+    sections = ", ".join(f"{s['name']} {s['tokens']}" for s in prompt.get("sections", []))
+    adapters = ", ".join(f"{a['file']} at {a['scale']:g}" for a in record.get("adapters", [])) or "none"
+    sampler = ", ".join(f"{key} {value}" for key, value in (record.get("sampler") or {}).items())
+    status = "as written" if origin.status == AS_WRITTEN else "EDITED since it was kept"
+    head = origin.text if len(origin.text) < 70 else origin.text[:67] + "..."
+    lines = [
+        f"{origin.kind} at {record.get('at', origin.created_at)} ({status}): {head}",
+        f"  model: {record.get('model')}" + (f" (sha256 {record['model_sha256'][:16]}…)"
+                                             if record.get("model_sha256") else ""),
+        f"  styles: {adapters}",
+        f"  sampler: {sampler}; seed {record.get('seed')}",
+        f"  prompt: {sections or 'not recorded'}" + (f"; sha256 {prompt['sha256'][:16]}…" if prompt.get("sha256")
+                                                     else ""),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,114 @@
+"""Describe what produced a generation, for the record kept with the passage.
+
+Workflows note each prompt they send (``note_prompt``) with its sections and token
+counts; a caller that will keep the text wraps the generation in ``traced()`` and
+then builds the record from the trace, the backend and the sampler settings. The
+trace lives in a context variable, so each worker thread has its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from engine.backend.protocol import Backend, SamplingSettings
+from memory.cursor import position_at
+from memory.manuscript import paragraph_spans
+from memory.project import Project
+from memory.provenance import PassageOrigin, origins, origins_between, record_passage
+
+
+@dataclass
+class PromptTrace:
+    """The prompts of one generation, in the order they were sent (a retry sends another)."""
+
+    prompts: list[dict[str, Any]] = field(default_factory=list)
+
+
+_current: contextvars.ContextVar[PromptTrace | None] = contextvars.ContextVar("prompt_trace", default=None)
+
+
+@contextlib.contextmanager
+def traced() -> Iterator[PromptTrace]:
+    """Collect the prompts sent inside the block."""
+    trace = PromptTrace()
+    token = _current.set(trace)
+    try:
+        yield trace
+    finally:
+        _current.reset(token)
+
+
+def note_prompt(text: str, sections: list[tuple[str, int]]) -> None:
+    """Record a prompt about to be sent: its sections with their token counts, and its hash."""
+    trace = _current.get()
+    if trace is not None:
+        trace.prompts.append(prompt_record(text, sections))
+
+
+def prompt_record(text: str, sections: list[tuple[str, int]]) -> dict[str, Any]:
+    """A prompt as the record keeps it: its sections' names and token counts, and its hash."""
+    return {"sections": [{"name": name, "tokens": tokens} for name, tokens in sections],
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+def generation_record(backend: Backend, settings: SamplingSettings, trace: PromptTrace) -> dict[str, Any]:
+    """The record kept with a passage: model, styles, sampler, seed, the last prompt, and when."""
+    identity = backend.model_identity
+    sampler = {key: value for key, value in asdict(settings).items() if key not in ("seed", "stop", "json_schema")}
+    return {
+        "model": identity.name,
+        "model_file": str(identity.file) if identity.file else None,
+        "model_sha256": file_sha256(identity.file) if identity.file else None,
+        "adapters": [{"file": str(path), "scale": scale} for path, scale in identity.adapters],
+        "sampler": sampler,
+        "seed": settings.seed,
+        "prompt": trace.prompts[-1] if trace.prompts else None,
+        "prompts_sent": len(trace.prompts),
+        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+_hashes: dict[tuple[str, int, float], str] = {}
+_hash_lock = threading.Lock()
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, computed once per file version (size and modification time)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime)
+    with _hash_lock:
+        if key in _hashes:
+            return _hashes[key]
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    with _hash_lock:
+        _hashes[key] = digest.hexdigest()
+    return _hashes[key]
+
+
+def keep_record(project: Project, document_id: int, kind: str, text: str, record: dict[str, Any]) -> None:
+    """Store the record of generated text the writer has just kept in a chapter."""
+    record_passage(project.store, document_id, kind, text, record)
+
+
+def passage_origins(project: Project, chapter: int | None = None, paragraph: int | None = None) -> list[PassageOrigin]:
+    """The records of generated passages in a paragraph (``chapter``:``paragraph``), a chapter, or the book."""
+    chapters = [document for document in project.documents if document.kind == "chapter"]
+    if chapter is None:
+        return [origin for document in project.documents for origin in origins(project.store, document.id)]
+    document_id, start = position_at(project, chapter, paragraph)
+    if paragraph is None:
+        return origins(project.store, document_id)
+    text = chapters[chapter - 1].text
+    end = next((b for a, b in paragraph_spans(text) if a == start), len(text))
+    return origins_between(project.store, document_id, start, max(end, start + 1))
