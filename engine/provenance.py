@@ -112,3 +112,11 @@ def passage_origins(project: Project, chapter: int | None = None, paragraph: int
     text = chapters[chapter - 1].text
     end = next((b for a, b in paragraph_spans(text) if a == start), len(text))
     return origins_between(project.store, document_id, start, max(end, start + 1))
+
+
+def origins_at_offset(project: Project, document_id: int, offset: int) -> list[PassageOrigin]:
+    """The records of generated passages in the paragraph that holds ``offset`` (the app's cursor)."""
+    text = project.store.document(document_id).text
+    spans = paragraph_spans(text)
+    start, end = next(((a, b) for a, b in spans if a <= offset <= b), (offset, offset + 1))
+    return origins_between(project.store, document_id, start, max(end, start + 1))

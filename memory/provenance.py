@@ -79,11 +79,20 @@ def _located(row: tuple, text: str) -> PassageOrigin:
 
 
 def _remains(passage: str, text: str) -> tuple[int, int]:
-    """The span from the first to the last of the passage's sentences the text still holds."""
+    """Where what is left of an edited passage is: from the first to the last of its sentences the
+    text still holds, or else from its opening (or closing) words; (-1, -1) when none is left."""
     spans = []
     for sentence in _SENTENCE_END.split(passage):
         if len(sentence.split()) >= 4 and (at := text.find(sentence)) >= 0:
             spans.append((at, at + len(sentence)))
-    if not spans:
-        return -1, -1
-    return min(a for a, _ in spans), max(b for _, b in spans)
+    if spans:
+        return min(a for a, _ in spans), max(b for _, b in spans)
+    words = passage.split()
+    for size in range(min(6, len(words) - 1), 2, -1):
+        head, tail = " ".join(words[:size]), " ".join(words[-size:])
+        if (at := text.find(head)) >= 0:
+            tail_at = text.find(tail, at)
+            return at, tail_at + len(tail) if tail_at >= 0 else min(len(text), at + len(passage))
+        if (at := text.find(tail)) >= 0:
+            return max(0, at + len(tail) - len(passage)), at + len(tail)
+    return -1, -1

@@ -264,6 +264,9 @@ async def test_a_kept_version_records_what_produced_it_and_an_edit_marks_it(samp
         await pilot.press("alt+left", "ctrl+y")
         [origin] = passage_origins(workspace.project, 1)
         assert origin.text == "word0 word1 word2 word3" and origin.status == AS_WRITTEN
+        await pilot.press("alt+o")  # the Origin tab, for the paragraph at the cursor
+        shown = str(workspace.query_one("#origin-details").render())
+        assert workspace.side.active == "tab-origin" and "continue at" in shown and "fake model (tests)" in shown
         assert origin.kind == "continue" and origin.record["model"] == "fake model (tests)"
         assert origin.record["seed"] == 11 and origin.record["prompt"]["sections"]
         editor.move_cursor(editor.document.end)
@@ -271,3 +274,5 @@ async def test_a_kept_version_records_what_produced_it_and_an_edit_marks_it(samp
         workspace.save_now()
         [origin] = passage_origins(workspace.project, 1)
         assert origin.status == EDITED
+        await pilot.press("alt+o")
+        assert "EDITED since it was kept" in str(workspace.query_one("#origin-details").render())

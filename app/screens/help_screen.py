@@ -22,6 +22,7 @@ HELP = """\
 | F3 | models, sampling and context size |
 | Alt+N / Alt+B / F8 | side panel: outline node, story bible, context inspector |
 | Alt+S | score each paragraph against the project's style (lowest first) |
+| Alt+O | what produced the generated passages in the paragraph at the cursor (model, styles, sampler, prompt) |
 | Ctrl+O | open, create or import a project |
 | Ctrl+P | command palette: every action, and themes (light and dark) |
 | F1 | this help;  Ctrl+Q quits |

@@ -26,6 +26,7 @@ from app.generation_requests import (
     request_kind,
 )
 from app.messages import ContextInspected, GenerationEnded, PromptRead, StyleScored, TextGenerated
+from app.origin_text import describe
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
 from app.widgets.side_panel import SidePanel
@@ -33,7 +34,7 @@ from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
-from engine.provenance import generation_record, keep_record, traced
+from engine.provenance import generation_record, keep_record, origins_at_offset, traced
 from engine.styles import adapters_for, project_styles
 from engine.workflows.continuation import inspect_context
 from engine.workflows.passage import chapter_heading, outline_note
@@ -64,6 +65,7 @@ class WorkspaceScreen(Screen):
         Binding("alt+n", "side('tab-node')", "Node", show=False, priority=True),
         Binding("alt+b", "side('tab-bible')", "Bible", show=False, priority=True),
         Binding("f8", "inspect", "Inspector", priority=True),
+        Binding("alt+o", "origin", "Origin", show=False, priority=True),
         Binding("alt+s", "style_fidelity", "Style score", show=False, priority=True),
     ]
     PENDING_ACTIONS = ("accept", "regenerate", "alternative")
@@ -391,6 +393,17 @@ class WorkspaceScreen(Screen):
             self.notify(message.error, severity="error")
             return
         self.side.inspector.show(message.context, message.cached_tokens)
+
+    def action_origin(self) -> None:
+        """Show what produced the generated passages in the paragraph at the cursor."""
+        self.add_class("side-open")
+        self.side.active = "tab-origin"
+        if self.editor.document_id is None:
+            return
+        self.save_now()
+        offset = self.editor.document.get_index_from_location(self.editor.cursor_location)
+        found = origins_at_offset(self.project, self.editor.document_id, offset)
+        self.side.show_origins([describe(origin) for origin in found])
 
     # -- style fidelity -------------------------------------------------------
 

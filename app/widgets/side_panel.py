@@ -26,6 +26,9 @@ class SidePanel(Vertical):
             yield table
         with TabPane("Context", id="tab-context"):
             yield ContextInspector(id="inspector")
+        with TabPane("Origin", id="tab-origin"):
+            yield Static("Alt+O shows what produced the generated passages in the paragraph at the cursor.",
+                         id="origin-details")
         with TabPane("Style", id="tab-style"):
             yield Static("Alt+S scores each paragraph against the project's style.", id="style-summary")
             table = DataTable(id="style-table", cursor_type="row", zebra_stripes=True)
@@ -60,6 +63,10 @@ class SidePanel(Vertical):
             table.add_row(str(score.index), f"{score.score:+.3f}", score.excerpt)
         self.query_one("#style-summary", Static).update(
             f"Mean {mean:+.3f} nats/token over {len(scores)} paragraphs; above 0 reads like the style.")
+
+    def show_origins(self, described: list[str]) -> None:
+        text = "\n\n".join(described) or "No generated passage is recorded here: the text is the writer's."
+        self.query_one("#origin-details", Static).update(text)
 
     @property
     def active(self) -> str:
