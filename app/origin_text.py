@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+
+from rich.markup import escape
+
 from memory.provenance import AS_WRITTEN, PassageOrigin
 
 
-def describe(origin: PassageOrigin) -> str:
+def describe(origin: PassageOrigin, with_alternatives: bool = False) -> str:
+    """The record in a few lines; ``with_alternatives`` (the app) adds the other versions as word diffs,
+    in Rich markup."""
     record = origin.record
     prompt = record.get("prompt") or {}
     sections = ", ".join(f"{s['name']} {s['tokens']}" for s in prompt.get("sections", []))
@@ -22,4 +28,25 @@ def describe(origin: PassageOrigin) -> str:
         f"  prompt: {sections or 'not recorded'}" + (f"; sha256 {prompt['sha256'][:16]}…" if prompt.get("sha256")
                                                      else ""),
     ]
+    if with_alternatives:  # shown in the app, where square brackets are markup
+        lines = [escape(line) for line in lines]
+    if with_alternatives and origin.alternatives:
+        lines.append(f"  {len(origin.alternatives)} other version(s) kept (Alt+A swaps the next one in):")
+        lines += [f"  {number}. {word_diff(origin.text, alternative.text)}"
+                  for number, alternative in enumerate(origin.alternatives, start=1)]
     return "\n".join(lines)
+
+
+def word_diff(kept: str, other: str) -> str:
+    """``other`` against ``kept``, word by word: words only in ``other`` in green, words it lacks struck out."""
+    old, new = kept.split(), other.split()
+    pieces: list[str] = []
+    for operation, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if operation == "equal":
+            pieces.append(escape(" ".join(old[a1:a2])))
+            continue
+        if a2 > a1:
+            pieces.append(f"[strike red]{escape(' '.join(old[a1:a2]))}[/]")
+        if b2 > b1:
+            pieces.append(f"[green]{escape(' '.join(new[b1:b2]))}[/]")
+    return " ".join(pieces)

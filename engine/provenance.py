@@ -21,8 +21,16 @@ from typing import Any
 from engine.backend.protocol import Backend, SamplingSettings
 from memory.cursor import position_at
 from memory.manuscript import paragraph_spans
+from memory.errors import ProjectError
 from memory.project import Project
-from memory.provenance import PassageOrigin, origins, origins_between, record_passage
+from memory.provenance import (
+    PassageOrigin,
+    delete_alternative,
+    keep_alternatives,
+    origins,
+    origins_between,
+    record_passage,
+)
 
 
 @dataclass
@@ -96,9 +104,14 @@ def file_sha256(path: Path) -> str:
     return _hashes[key]
 
 
-def keep_record(project: Project, document_id: int, kind: str, text: str, record: dict[str, Any]) -> None:
-    """Store the record of generated text the writer has just kept in a chapter."""
-    record_passage(project.store, document_id, kind, text, record)
+def keep_record(project: Project, document_id: int, kind: str, text: str, record: dict[str, Any],
+                others: list[tuple[str, dict[str, Any]]] = ()) -> None:
+    """Store the record of generated text the writer has just kept in a chapter, with the
+    other versions generated for the same place as its branch."""
+    with project.store.transaction():
+        kept = record_passage(project.store, document_id, kind, text, record)
+        if others:
+            keep_alternatives(project.store, kept, list(others))
 
 
 def passage_origins(project: Project, chapter: int | None = None, paragraph: int | None = None) -> list[PassageOrigin]:
@@ -120,3 +133,10 @@ def origins_at_offset(project: Project, document_id: int, offset: int) -> list[P
     spans = paragraph_spans(text)
     start, end = next(((a, b) for a, b in spans if a <= offset <= b), (offset, offset + 1))
     return origins_between(project.store, document_id, start, max(end, start + 1))
+
+
+def forget_alternative(project: Project, alternative_id: int) -> None:
+    """Delete one kept alternative version; raises ``ProjectError`` when there is none by that id."""
+    if not delete_alternative(project.store, alternative_id):
+        raise ProjectError(f"There is no kept alternative {alternative_id}; `draftsmith provenance --json` "
+                           "lists them.")

@@ -76,7 +76,17 @@ def _m003_provenance(db: sqlite_utils.Database) -> None:
     db["provenance"].create_index(["document_id"], if_not_exists=True)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_outline, _m003_provenance]
+def _m004_alternatives(db: sqlite_utils.Database) -> None:
+    db["alternatives"].create(
+        {"id": int, "provenance_id": int, "text": str, "record": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("provenance_id", "provenance", "id")],
+        if_not_exists=True,
+    )
+    db["alternatives"].create_index(["provenance_id"], if_not_exists=True)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_outline, _m003_provenance, _m004_alternatives]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

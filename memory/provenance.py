@@ -6,6 +6,11 @@ style adapters, sampler settings and seed, the prompt's sections and hash), as
 the engine describes them. Records are found again by their text in the chapter,
 so they survive re-imports and edits elsewhere; a passage the writer has since
 changed is reported as edited, never attributed to the model as it now reads.
+
+The other versions generated for the same place are kept too, as a branch of the
+kept passage, each with its own record. Whichever member of the branch the chapter
+now holds is the current one: swapping a version in (or undoing the swap) changes
+only the text, and the records follow.
 """
 
 from __future__ import annotations
@@ -38,9 +43,20 @@ class PassageOrigin:
     start: int = -1
     end: int = -1
     """Where the passage (or what is left of it) is in the chapter's text; -1 when it is gone."""
+    alternatives: tuple[Alternative, ...] = ()
+    """The branch's other versions, for swapping in."""
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "alternatives": [alternative.__dict__ for alternative in self.alternatives]}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another version generated for the same place, with its record. ``id`` 0 is the version first kept."""
+
+    id: int
+    text: str
+    record: dict[str, Any]
 
 
 def record_passage(store: ProjectStore, document_id: int, kind: str, text: str, record: dict[str, Any]) -> int:
@@ -51,6 +67,20 @@ def record_passage(store: ProjectStore, document_id: int, kind: str, text: str, 
             "created_at": now()}).last_pk
 
 
+def keep_alternatives(store: ProjectStore, provenance_id: int, versions: list[tuple[str, dict[str, Any]]]) -> None:
+    """Keep the versions not chosen for a place as a branch of the kept passage ``provenance_id``."""
+    with store.transaction():
+        store.db["alternatives"].insert_all(
+            {"provenance_id": provenance_id, "text": text.strip(), "record": json.dumps(record), "created_at": now()}
+            for text, record in versions if text.strip())
+
+
+def delete_alternative(store: ProjectStore, alternative_id: int) -> bool:
+    """Forget one kept alternative; the passage and the other versions stay."""
+    with store.transaction():
+        return store.db.execute("DELETE FROM alternatives WHERE id = ?", [alternative_id]).rowcount > 0
+
+
 def origins(store: ProjectStore, document_id: int) -> list[PassageOrigin]:
     """Every record of the chapter, with its status against the chapter's text now."""
     text = store.document(document_id).text
@@ -59,7 +89,22 @@ def origins(store: ProjectStore, document_id: int) -> list[PassageOrigin]:
     rows = store.db.execute(
         "SELECT id, document_id, kind, text, record, created_at FROM provenance WHERE document_id = ? ORDER BY id",
         [document_id]).fetchall()
-    return [_located(row, text) for row in rows]
+    branches = _branches(store, [row[0] for row in rows])
+    return [_located(row, text, branches.get(row[0], [])) for row in rows]
+
+
+def _branches(store: ProjectStore, provenance_ids: list[int]) -> dict[int, list[Alternative]]:
+    if not provenance_ids or not store.db["alternatives"].exists():
+        return {}
+    found: dict[int, list[Alternative]] = {}
+    for start in range(0, len(provenance_ids), 500):
+        batch = provenance_ids[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        for alternative_id, provenance_id, text, record in store.db.execute(
+                f"SELECT id, provenance_id, text, record FROM alternatives WHERE provenance_id IN ({marks}) "
+                "ORDER BY id", batch):
+            found.setdefault(provenance_id, []).append(Alternative(alternative_id, text, json.loads(record)))
+    return found
 
 
 def origins_between(store: ProjectStore, document_id: int, start: int, end: int) -> list[PassageOrigin]:
@@ -69,13 +114,19 @@ def origins_between(store: ProjectStore, document_id: int, start: int, end: int)
     return sorted(found, key=lambda origin: -origin.id)
 
 
-def _located(row: tuple, text: str) -> PassageOrigin:
+def _located(row: tuple, text: str, branch: list[Alternative]) -> PassageOrigin:
     record_id, document_id, kind, passage, record, created_at = row
-    start = text.find(passage)
-    status, end = AS_WRITTEN, start + len(passage)
-    if start < 0:
-        status, start, end = EDITED, *_remains(passage, text)
-    return PassageOrigin(record_id, document_id, kind, passage, json.loads(record), created_at, status, start, end)
+    members = [Alternative(0, passage, json.loads(record)), *branch]
+    current = next((member for member in members if member.text in text), None)
+    if current is None:  # changed by the writer: reported against the version first kept
+        current, status = members[0], EDITED
+        start, end = _remains(passage, text)
+    else:
+        status, start = AS_WRITTEN, text.find(current.text)
+        end = start + len(current.text)
+    others = tuple(member for member in members if member is not current)
+    return PassageOrigin(record_id, document_id, kind, current.text, current.record, created_at, status, start, end,
+                         others)
 
 
 def _remains(passage: str, text: str) -> tuple[int, int]:

@@ -276,3 +276,61 @@ async def test_a_kept_version_records_what_produced_it_and_an_edit_marks_it(samp
         assert origin.status == EDITED
         await pilot.press("alt+o")
         assert "EDITED since it was kept" in str(workspace.query_one("#origin-details").render())
+
+
+async def test_other_versions_are_kept_across_a_restart_and_swapped_in_with_undo(sample_project: Path) -> None:
+    from engine.provenance import passage_origins
+
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=4, seed=2)
+        editor = workspace.editor
+        editor.move_cursor(editor.document.end)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not workspace.generating)
+        for _ in range(2):  # two more versions: v2 and v3
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: not workspace.generating)
+        await pilot.press("alt+left", "alt+left", "ctrl+y")  # keep the first version
+        kept = stored_text(sample_project, "Chapter 1: The Wreck")
+        assert kept.endswith(" word0 word1 word2 word3")
+
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)  # the app again
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        editor = workspace.editor
+        editor.move_cursor(editor.document.end)
+        await pilot.press("alt+o")
+        shown = str(workspace.query_one("#origin-details").render())
+        assert "2 other version(s) kept" in shown and "v2word0" in shown and "v3word0" in shown
+        await pilot.press("alt+a")  # swap the next version in
+        assert editor.text.endswith(" v2word0 v2word1 v2word2 v2word3")
+        await wait_until(pilot, lambda: stored_text(sample_project, "Chapter 1: The Wreck").endswith("v2word3"))
+        [origin] = passage_origins(workspace.project, 1)
+        assert origin.text == "v2word0 v2word1 v2word2 v2word3" and origin.status == "as written"
+        assert sorted(a.text.split()[0] for a in origin.alternatives) == ["v3word0", "word0"]
+        await pilot.press("ctrl+z")  # the swap was one edit: undo puts the kept version back
+        assert editor.text == kept
+        workspace.save_now()
+        [origin] = passage_origins(workspace.project, 1)
+        assert origin.text == "word0 word1 word2 word3" and len(origin.alternatives) == 2
+
+
+def test_a_deleted_alternative_is_gone_and_nothing_else(sample_project: Path, capsys) -> None:
+    from app.cli import main
+    from memory.provenance import keep_alternatives, origins, record_passage
+
+    with ProjectStore(sample_project) as store:
+        chapter = store.chapters()[0]
+        kept = chapter.text.split("\n\n")[-1]
+        passage = record_passage(store, chapter.id, "continue", kept, {"model": "m"})
+        keep_alternatives(store, passage, [("One other way.", {"model": "m"}), ("A third way.", {"model": "m"})])
+        [origin] = origins(store, chapter.id)
+    doomed = next(a.id for a in origin.alternatives if a.text == "One other way.")
+    assert main(["provenance", "--project", str(sample_project), "--delete-alternative", str(doomed)]) == 0
+    assert main(["provenance", "--project", str(sample_project), "--delete-alternative", str(doomed)]) == 2
+    assert "no kept alternative" in capsys.readouterr().err
+    with ProjectStore(sample_project, read_only=True) as store:
+        [origin] = origins(store, store.chapters()[0].id)
+    assert origin.text == kept and [a.text for a in origin.alternatives] == ["A third way."]

@@ -6,10 +6,11 @@ import argparse
 import json
 import sys
 
+from app.commands.options import positive_int
 from app.commands.project_commands import parse_position
 from engine.projects import open_project
 from app.origin_text import describe
-from engine.provenance import passage_origins
+from engine.provenance import forget_alternative, passage_origins
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -21,10 +22,21 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--project", required=True, metavar="P")
     parser.add_argument("--at", metavar="CHAPTER[:PARAGRAPH]", help="e.g. 12 or 12:5 (default: the whole book)")
     parser.add_argument("--json", action="store_true", help="print the records as JSON")
+    parser.add_argument("--delete-alternative", type=positive_int, metavar="ID",
+                        help="forget one kept alternative version (its id is in the --json output)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.delete_alternative:
+        project, _ = open_project(args.project)
+        try:
+            forget_alternative(project, args.delete_alternative)
+        finally:
+            project.close()
+        print(f"Alternative {args.delete_alternative} is gone; the passage and the other versions stay.",
+              file=sys.stderr)
+        return 0
     project, _ = open_project(args.project, read_only=True)
     try:
         found = passage_origins(project, *parse_position(args.at))

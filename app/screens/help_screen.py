@@ -22,7 +22,8 @@ HELP = """\
 | F3 | models, sampling and context size |
 | Alt+N / Alt+B / F8 | side panel: outline node, story bible, context inspector |
 | Alt+S | score each paragraph against the project's style (lowest first) |
-| Alt+O | what produced the generated passages in the paragraph at the cursor (model, styles, sampler, prompt) |
+| Alt+O | what produced the generated passages in the paragraph at the cursor, and the other versions kept |
+| Alt+A | swap the next kept version of the passage at the cursor in (Ctrl+Z undoes it) |
 | Ctrl+O | open, create or import a project |
 | Ctrl+P | command palette: every action, and themes (light and dark) |
 | F1 | this help;  Ctrl+Q quits |

@@ -35,6 +35,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.provenance import generation_record, keep_record, origins_at_offset, traced
+from memory.provenance import AS_WRITTEN
 from engine.styles import adapters_for, project_styles
 from engine.workflows.continuation import inspect_context
 from engine.workflows.passage import chapter_heading, outline_note
@@ -66,6 +67,7 @@ class WorkspaceScreen(Screen):
         Binding("alt+b", "side('tab-bible')", "Bible", show=False, priority=True),
         Binding("f8", "inspect", "Inspector", priority=True),
         Binding("alt+o", "origin", "Origin", show=False, priority=True),
+        Binding("alt+a", "swap_alternative", "Other version", show=False, priority=True),
         Binding("alt+s", "style_fidelity", "Style score", show=False, priority=True),
     ]
     PENDING_ACTIONS = ("accept", "regenerate", "alternative")
@@ -309,11 +311,14 @@ class WorkspaceScreen(Screen):
             return
         pending = self.editor.pending
         record = pending.records.get(pending.index)
+        others = [(text, pending.records[index]) for index, text in enumerate(pending.alternatives)
+                  if index != pending.index and index in pending.records and text.strip()]
         accepted = self.editor.accept()
         self.query_one("#hint", Static).update("")
         self.save_now()
         if record is not None and self.editor.document_id is not None and accepted.strip():
-            keep_record(self.project, self.editor.document_id, request_kind(self._last_request), accepted, record)
+            keep_record(self.project, self.editor.document_id, request_kind(self._last_request), accepted, record,
+                        others)
         if isinstance(self._last_request, DraftNode):
             record_draft(self.project, self._last_request.node_id, self.editor.document_id, accepted)
             self.refresh_binder()
@@ -403,7 +408,27 @@ class WorkspaceScreen(Screen):
         self.save_now()
         offset = self.editor.document.get_index_from_location(self.editor.cursor_location)
         found = origins_at_offset(self.project, self.editor.document_id, offset)
-        self.side.show_origins([describe(origin) for origin in found])
+        self.side.show_origins([describe(origin, with_alternatives=True) for origin in found])
+
+    def action_swap_alternative(self) -> None:
+        """Put the next version generated for the passage at the cursor in its place (Ctrl+Z undoes it)."""
+        if self.editor.document_id is None or self.editor.pending is not None or self._generating:
+            return
+        self.save_now()
+        offset = self.editor.document.get_index_from_location(self.editor.cursor_location)
+        found = [origin for origin in origins_at_offset(self.project, self.editor.document_id, offset)
+                 if origin.status == AS_WRITTEN and origin.alternatives]
+        if not found:
+            self.notify("No other version was kept for the passage here.", severity="warning")
+            return
+        origin = found[0]
+        replacement = origin.alternatives[0].text
+        document = self.editor.document
+        self.editor.replace(replacement, document.get_location_from_index(origin.start),
+                            document.get_location_from_index(origin.end))
+        self.save_now()
+        self.status.activity = f"swapped in another version ({len(origin.alternatives)} kept); Ctrl+Z undoes it"
+        self.action_origin()
 
     # -- style fidelity -------------------------------------------------------
 
