@@ -20,8 +20,8 @@ from typing import Any
 
 from engine.backend.protocol import Backend, SamplingSettings
 from memory.cursor import position_at
-from memory.manuscript import paragraph_spans
 from memory.errors import ProjectError
+from memory.manuscript import paragraph_spans
 from memory.project import Project
 from memory.provenance import (
     PassageOrigin,
