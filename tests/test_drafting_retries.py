@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings
+from engine.backend.protocol import GenerationStats, ModelIdentity, PromptStyle, SamplingSettings
 from engine.workflows.drafting import PASSAGE_ATTEMPTS, STRAY_NAMES, BeatNotWritten, draft
 from memory.bible import BibleEntry, save_entry
 from memory.continuity import names_used, new_names
@@ -49,6 +49,8 @@ class ScriptedFakeBackend:
         self.calls = 0
         self.prompts: list[str] = []
         self.last_stats: GenerationStats | None = None
+
+    model_identity = ModelIdentity("scripted fake model (tests)")
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
@@ -184,3 +186,20 @@ def test_an_instruct_models_rewrite_is_not_given_a_name(one_beat) -> None:
     draft(backend, project, settings=SamplingSettings(seed=1))
     assert not backend.prompts[1].endswith("Ada")
     assert drafted_passages(project, [beat_id])[beat_id] == RETURNED
+
+
+def test_a_drafted_passage_records_what_produced_it(one_beat) -> None:
+    from memory.provenance import AS_WRITTEN, origins
+
+    project, beat_id = one_beat
+    backend = ScriptedFakeBackend([WANDERING, ON_TOPIC], PromptStyle.CHAT)
+    draft(backend, project, settings=SamplingSettings(seed=4, temperature=0.6))
+    kept = drafted_passages(project, [beat_id])[beat_id]
+    document_id = project.store.chapters()[0].id
+    [origin] = origins(project.store, document_id)
+    assert origin.kind == "draft" and origin.text == kept and origin.status == AS_WRITTEN
+    assert origin.record["model"] == "scripted fake model (tests)"
+    assert origin.record["sampler"]["temperature"] == 0.6 and origin.record["seed"] == 4
+    assert origin.record["prompts_sent"] == 2  # the passage and its rewrite
+    sections = origin.record["prompt"]["sections"]
+    assert sections and all(section["tokens"] > 0 for section in sections)
