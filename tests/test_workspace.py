@@ -334,3 +334,22 @@ def test_a_deleted_alternative_is_gone_and_nothing_else(sample_project: Path, ca
     with ProjectStore(sample_project, read_only=True) as store:
         [origin] = origins(store, store.chapters()[0].id)
     assert origin.text == kept and [a.text for a in origin.alternatives] == ["A third way."]
+
+
+async def test_a_kept_rewrite_records_its_kind(sample_project: Path) -> None:
+    from textual.widgets.text_area import Selection
+
+    from engine.provenance import passage_origins
+
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        workspace.settings = workspace.settings.__class__(max_tokens=5)
+        editor = workspace.editor
+        editor.selection = Selection((0, 0), (0, 30))  # the first words of the chapter
+        await pilot.press("alt+w")
+        await wait_until(pilot, lambda: not workspace.generating)
+        await pilot.press("ctrl+y")
+        [origin] = passage_origins(workspace.project, 1, 1)
+        assert origin.kind == "rewrite" and origin.text == "word0 word1 word2 word3 word4"
+        assert [s["name"] for s in origin.record["prompt"]["sections"]] == ["before", "selection"]
