@@ -81,8 +81,8 @@ class Tokenizer:
 def line_breaks_stand_alone(vocab, stop: threading.Event | None = None) -> bool:
     """True if no token's text holds a line break together with other characters.
 
-    One pass over the vocabulary's pieces (about 0.9 s for 262k); False if ``stop``
-    is set before the pass ends, since nothing is then known.
+    One pass over the vocabulary's pieces, so callers run it off the UI thread; False
+    if ``stop`` is set before the pass ends, since nothing is then known.
     """
     piece = ctypes.create_string_buffer(256)
     for token in range(llama_cpp.llama_vocab_n_tokens(vocab)):

@@ -1,7 +1,7 @@
 """A fast, bounds-checked reader for the header of a GGUF file.
 
 The ``gguf`` package's reader builds a NumPy view for every element of every
-metadata array, which takes about 20 seconds for a 262k-token vocabulary. Draftsmith
+metadata array, which is slow for a vocabulary of hundreds of thousands of tokens. Draftsmith
 only needs the scalars and the tensor table, so this reader walks the header over a
 memory map, skipping arrays by length, and refuses counts the file cannot hold.
 """
