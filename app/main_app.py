@@ -23,6 +23,7 @@ from app.screens.help_screen import HelpScreen
 from app.screens.models_screen import ModelRequested, ModelsScreen, SamplingChanged
 from app.screens.planning import PlanningScreen
 from app.screens.project_picker import ProjectPicker, ProjectRequested
+from app.screens.replace_screen import KEEP_BOTH, REPLACE, ReplaceScreen
 from app.screens.workspace import WorkspaceScreen
 from app.screens.write_screen import WriteScreen
 from assets import STYLES_DIR
@@ -208,19 +209,35 @@ class DraftsmithApp(App):
         self.push_screen(ModelsScreen(self.sampling.temperature, self.sampling.max_tokens, self.n_ctx))
 
     def action_export(self, file_format: str = "md", manuscript: bool = False) -> None:
-        """Write the manuscript beside the project file, under a name no file has yet."""
+        """Write the manuscript beside the project file; if that file exists, ask first."""
         if self.project is None or self.workspace is None:
             self.notify("Open a project first (Ctrl+O).", severity="warning")
             return
         self.workspace.save_now()
-        self._activity(f"exporting as {file_format}…")
-        self._export(self.project.store.path, ExportOptions(file_format, manuscript))
+        project_file = self.project.store.path
+        options = ExportOptions(file_format, manuscript)
+        target = project_file.with_suffix(f".{file_format}")
+        if not target.exists():
+            self._start_export(project_file, target, options, force=False)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == REPLACE:
+                self._start_export(project_file, target, options, force=True)
+            elif choice == KEEP_BOTH:
+                self._start_export(project_file, free_export_path(project_file, target.suffix), options, force=False)
+
+        self.push_screen(ReplaceScreen(target), chosen)
+
+    def _start_export(self, project_file: Path, target: Path, options: ExportOptions, force: bool) -> None:
+        self._activity(f"exporting as {options.file_format}…")
+        self._export(project_file, target, options, force)
 
     @work(thread=True, group="export")
-    def _export(self, project_file: Path, options: ExportOptions) -> None:
+    def _export(self, project_file: Path, target: Path, options: ExportOptions, force: bool) -> None:
         """A long book takes a moment to lay out: off the UI thread, told in a notice when done."""
         try:
-            outcome = export_to_file(project_file, free_export_path(project_file, f".{options.file_format}"), options)
+            outcome = export_to_file(project_file, target, options, force)
         except DraftsmithError as error:
             self.call_from_thread(self.notify, error.sentence, title="Not exported", severity="error")
             return

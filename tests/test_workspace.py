@@ -156,10 +156,22 @@ async def test_binder_shows_chapters_and_outline_and_the_node_panel(sample_proje
         await wait_until(pilot, lambda: sample_project.with_suffix(".md").exists())
         exported = sample_project.with_suffix(".md").read_text()
         assert "Chapter 1: The Wreck" in exported and "Silas Brand" in exported
-        app.action_export()  # again: beside the first, never over it
+        app.action_export()  # again: the app asks before replacing the first
+        await pilot.pause()
+        await pilot.press("k")  # keep both
         second = sample_project.with_name(f"{sample_project.stem} (2).md")
         await wait_until(pilot, second.exists)
         assert second.read_text() == exported
+        sample_project.with_suffix(".md").write_text("the writer's notes")
+        app.action_export()
+        await pilot.pause()
+        await pilot.press("escape")  # cancel: nothing is written
+        await pilot.pause()
+        assert sample_project.with_suffix(".md").read_text() == "the writer's notes"
+        app.action_export()
+        await pilot.pause()
+        await pilot.press("r")  # replace it
+        await wait_until(pilot, lambda: sample_project.with_suffix(".md").read_text() == exported)
         app.action_export("docx", manuscript=True)
         await wait_until(pilot, lambda: sample_project.with_suffix(".docx").exists())
 
