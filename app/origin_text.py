@@ -18,7 +18,8 @@ def describe(origin: PassageOrigin, with_alternatives: bool = False) -> str:
     adapters = ", ".join(f"{a['file']} at {a['scale']:g}" for a in record.get("adapters", [])) or "none"
     sampler = ", ".join(f"{key} {value}" for key, value in (record.get("sampler") or {}).items())
     status = "as written" if origin.status == AS_WRITTEN else "EDITED since it was kept"
-    head = origin.text if len(origin.text) < 70 else origin.text[:67] + "..."
+    flat = " ".join(origin.text.split())
+    head = flat if len(flat) < 70 else flat[:67] + "..."
     lines = [
         f"{origin.kind} at {record.get('at', origin.created_at)} ({status}): {head}",
         f"  model: {record.get('model')}" + (f" (sha256 {record['model_sha256'][:16]}…)"
@@ -30,23 +31,27 @@ def describe(origin: PassageOrigin, with_alternatives: bool = False) -> str:
     ]
     if with_alternatives:  # shown in the app, where square brackets are markup
         lines = [escape(line) for line in lines]
-    if with_alternatives and origin.alternatives:
-        lines.append(f"  {len(origin.alternatives)} other version(s) kept (Alt+A swaps the next one in):")
-        lines += [f"  {number}. {word_diff(origin.text, alternative.text)}"
+    if origin.alternatives:
+        keys = " (Alt+A swaps the next one in)" if with_alternatives else ""
+        lines.append(f"  {len(origin.alternatives)} other version(s) kept{keys}:")
+        lines += [f"  {number}. {word_diff(origin.text, alternative.text, markup=with_alternatives)}"
                   for number, alternative in enumerate(origin.alternatives, start=1)]
     return "\n".join(lines)
 
 
-def word_diff(kept: str, other: str) -> str:
-    """``other`` against ``kept``, word by word: words only in ``other`` in green, words it lacks struck out."""
+def word_diff(kept: str, other: str, markup: bool = True) -> str:
+    """``other`` against ``kept``, word by word: words only in ``other`` added, words it lacks struck out
+    (Rich colours with ``markup``, else ``{+added+}`` and ``[-removed-]`` as ``git diff --word-diff`` writes)."""
     old, new = kept.split(), other.split()
+    quote = escape if markup else (lambda text: text)
     pieces: list[str] = []
     for operation, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if operation == "equal":
-            pieces.append(escape(" ".join(old[a1:a2])))
+            pieces.append(quote(" ".join(old[a1:a2])))
             continue
-        if a2 > a1:
-            pieces.append(f"[strike red]{escape(' '.join(old[a1:a2]))}[/]")
-        if b2 > b1:
-            pieces.append(f"[green]{escape(' '.join(new[b1:b2]))}[/]")
+        removed, added = " ".join(old[a1:a2]), " ".join(new[b1:b2])
+        if removed:
+            pieces.append(f"[strike red]{quote(removed)}[/]" if markup else f"[-{removed}-]")
+        if added:
+            pieces.append(f"[green]{quote(added)}[/]" if markup else f"{{+{added}+}}")
     return " ".join(pieces)
