@@ -36,6 +36,9 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/style.py
+	$(BIN)/python bench/responsiveness.py
+	$(BIN)/python bench/kill_trials.py
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/test_fuzz_text.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
