@@ -42,6 +42,12 @@ def template_names() -> list[str]:
     return sorted({entry.name.split(".")[0] for entry in folder.iterdir() if entry.name.endswith(".txt")})
 
 
+def template_placeholders(task: str, override_dir: Path | None = None) -> list[str]:
+    """The placeholder names ``task``'s templates use, in order of first use."""
+    sources = _load(task, "base", override_dir) + _load(task, "chat", override_dir)
+    return list(dict.fromkeys(match.group(1) for match in _PLACEHOLDER.finditer(sources)))
+
+
 def render(task: str, values: dict[str, str], override_dir: Path | None = None) -> RenderedPrompt:
     """Render ``task``'s base and chat templates with ``values``."""
     text = _fill(_load(task, "base", override_dir), values, task)

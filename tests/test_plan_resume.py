@@ -23,9 +23,17 @@ from memory.project import Project
 from prompts import RenderedPrompt
 
 
-def answer(titles: list[str]) -> str:
-    items = [{"title": title, "synopsis": f"Ada does the {title.lower()} part of the night.",
-              "characters": ["Ada"], "place": "the lamp room"} for title in titles]
+SYNOPSES = {
+    "Lamp": "Ada trims the wick and lights the great lamp as the storm comes in.",
+    "Stairs": "Halfway down the tower a knock at the door sends her running.",
+    "Storm": "Waves break over the landing while a stranger shouts below the rocks.",
+    "Dawn": "By first light the sea is flat, and a boat waits in the cove with no one in it.",
+}
+
+
+def answer(titles: list[str], synopses: dict[str, str] = SYNOPSES) -> str:
+    items = [{"title": title, "synopsis": synopses[title], "characters": ["Ada"], "place": "the lamp room"}
+             for title in titles]
     return json.dumps({"items": items})
 
 
@@ -107,3 +115,34 @@ def test_an_answer_cut_by_the_token_limit_keeps_its_whole_items_and_plans_the_re
     assert [beat.title for beat in load_outline(project.store).children(node.id)] == ["Lamp", "Stairs", "Storm",
                                                                                       "Dawn"]
     assert len(backend.prompts) == 2
+
+
+def test_a_plan_that_copies_its_example_or_repeats_a_synopsis_is_planned_again(chapter) -> None:
+    from engine.workflows.planning import plan_children
+
+    project, node = chapter
+    copied = json.dumps({"items": [
+        {"title": "The Ledger", "synopsis": "Mara Quell finds cargo counts that do not add up.",
+         "characters": ["Mara Quell"], "place": "Varra harbour"},
+        {"title": "Stairs", "synopsis": SYNOPSES["Stairs"], "characters": ["Ada"], "place": "the tower"}]})
+    twice = answer(["Lamp", "Lamp"])
+    sound = answer(["Lamp", "Dawn"])
+    backend = PlanStreamingFakeBackend([copied, twice, sound])
+    planned = plan_children(backend, project, node.id, count=2, level="beat", seed=1)
+    assert [item.title for item in planned] == ["Lamp", "Dawn"] and len(backend.prompts) == 3
+    with pytest.raises(BackendError, match="copied its example"):
+        plan_children(PlanStreamingFakeBackend([copied]), project, node.id, count=2, level="beat", seed=1)
+
+
+def test_streamed_beats_stop_at_a_copied_one_and_the_rest_are_planned_again(chapter) -> None:
+    project, node = chapter
+    leaking = json.dumps({"items": [
+        {"title": "Lamp", "synopsis": SYNOPSES["Lamp"], "characters": ["Ada"], "place": "the lamp room"},
+        {"title": "The Crossing", "synopsis": "Tomas Quell sails with the refugees past the patrols.",
+         "characters": ["Tomas Quell"], "place": "the open sea"},
+        {"title": "Storm", "synopsis": SYNOPSES["Storm"], "characters": ["Ada"], "place": "the rocks"},
+        {"title": "Dawn", "synopsis": SYNOPSES["Dawn"], "characters": ["Ada"], "place": "the cove"}]})
+    backend = PlanStreamingFakeBackend([leaking, answer(["Stairs", "Storm", "Dawn"])])
+    plan_beats(backend, project, node, None, 1, threading.Event())
+    titles = [beat.title for beat in load_outline(project.store).children(node.id)]
+    assert titles == ["Lamp", "Stairs", "Storm", "Dawn"]  # nothing of the example reached the outline

@@ -19,7 +19,6 @@ from memory.project import Project
 from memory.store import ProjectStore
 from memory.summaries import MODEL, summary_status
 
-pytestmark = pytest.mark.model
 
 
 def opening_chapters(corpus: Path, count: int) -> str:
@@ -96,3 +95,50 @@ def test_killed_summarize_resumes_without_redoing_work(tmp_path: Path, corpus: P
     assert report["status_by_model"] == report["status_groups"]
     after = model_rows(project_file)
     assert all(after[key] == created for key, created in done_before.items())
+
+
+class SummaryFakeBackend:
+    """A fake backend that answers each summary prompt with the next scripted line."""
+
+    description = "summary fake model (tests)"
+    context_length = 4096
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def stream(self, prompt, settings, cancel=None):
+        answer = self.answers[min(self.calls, len(self.answers) - 1)]
+        self.calls += 1
+        yield " " + answer
+
+
+COPIED = "The captain tells Tom that he burned the map before they left Bristol."
+
+
+@pytest.mark.parametrize(("answers", "kept_model_text"), [
+    ([COPIED, "Ada rows out to the wreck and saves a sailor."], True),  # copied, then written afresh
+    ([COPIED, COPIED], False),  # copied twice: the extractive summary stays
+])
+def test_a_summary_that_copies_the_prompts_example_is_not_kept(tmp_path: Path, answers, kept_model_text) -> None:
+    import threading
+
+    from engine.workflows.summarize import summarize_group
+    from memory.importer import import_text
+    from memory.project import Project
+
+    project = Project.open(tmp_path / "s.draftsmith", lambda text: len(text.split()), create=True)
+    try:
+        import_text(project.store, "Chapter 1\n\nAda rowed out through the surf to the wreck, and in the trough "
+                    "of a wave she found a sailor clinging to a spar.", project.count_tokens)
+        project.ensure_summaries()
+        group = project.pyramid.all_groups()[0]
+        extractive = project.store.summaries([group.key])[group.key][0]
+        summary = summarize_group(project, SummaryFakeBackend(answers), group, threading.Event())
+    finally:
+        project.close()
+    assert "Bristol" not in summary and "Tom" not in summary
+    assert summary == ("Ada rows out to the wreck and saves a sailor." if kept_model_text else extractive)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
+from engine.workflows.example_leaks import leaked_from_examples, near_duplicates
 from engine.workflows.outline_schema import (
     DEFAULT_COUNTS,
     children_schema,
@@ -92,31 +93,64 @@ def plan_children(
         raise BackendError("A beat is the smallest unit of the outline; it has no children to plan.")
     count = count or DEFAULT_COUNTS[level]
     heading = f"{PLURALS[level].capitalize()} of {outline.label(node).lower() if node.level != 'book' else 'the book'}"
-    prompt = render("plan_children", {"context": planning_context(project, outline, node), "heading": heading,
-                                      "count": str(count)})
+    prompt_context = planning_context(project, outline, node)
+    prompt = render("plan_children", {"context": prompt_context, "heading": heading, "count": str(count)})
     schema = json.dumps(children_schema(level, count))
     room = backend.context_length - backend.count_tokens(prompt.text) - 64
     settings = replace(_PLANNING_SAMPLING, json_schema=schema,
                        max_tokens=max(64, min(max_output_tokens(level, count), room)))
     problem = ""
+    check = _PlanCheck(source=prompt_context, earlier=[child.synopsis for child in outline.children(node.id)])
     for attempt in range(ATTEMPTS):
         attempt_seed = None if seed is None else seed + attempt
-        raw, delivered = _stream_items(backend.stream(prompt, replace(settings, seed=attempt_seed), cancel),
-                                       node, level, count, on_item)
+        raw, delivered, problem = _stream_items(
+            backend.stream(prompt, replace(settings, seed=attempt_seed), cancel), node, level, count, on_item, check)
         if cancel is not None and cancel.is_set():
             raise BackendError("Planning was cancelled.")
+        if delivered and (problem or len(delivered) < count):
+            return delivered  # already handed on: the caller plans the rest with these in view
+        if problem:
+            continue
         try:
-            return parse_children(raw, node, level, count)
+            planned = parse_children(raw, node, level, count)
         except (ValueError, KeyError, TypeError) as error:  # cut short by the token limit: try again
-            if delivered:
-                return delivered  # already handed on: the caller plans the rest with these in view
             problem = str(error)
-    raise BackendError(f"The model did not produce a complete plan in {ATTEMPTS} tries ({problem}).")
+            continue
+        problem = check.plan(planned)
+        if not problem:
+            return planned
+    raise BackendError(f"The model did not produce a usable plan in {ATTEMPTS} tries ({problem}); "
+                       "try again, or give the node a fuller synopsis.")
+
+
+@dataclass
+class _PlanCheck:
+    """What makes a planned node unusable: the prompt's example copied, or a sibling told twice."""
+
+    source: str
+    earlier: list[str]
+
+    def item(self, planned: PlannedNode, before: list[PlannedNode]) -> str:
+        text = " ".join([planned.title, planned.synopsis, *planned.characters, planned.place])
+        leaks = leaked_from_examples(text, "plan_children", self.source)
+        if leaks:
+            return f"it copied its example ({', '.join(leaks[:3])})"
+        if near_duplicates([planned.synopsis], self.earlier + [node.synopsis for node in before]):
+            return "two nodes had the same synopsis"
+        return ""
+
+    def plan(self, planned: list[PlannedNode]) -> str:
+        return next((problem for index, node in enumerate(planned)
+                     if (problem := self.item(node, planned[:index]))), "")
 
 
 def _stream_items(pieces: Iterable[str], node: OutlineNode, level: str, count: int,
-                  on_item: Callable[[PlannedNode], None] | None) -> tuple[str, list[PlannedNode]]:
-    """Join the answer's pieces, handing each item that completes to ``on_item`` (at most ``count``)."""
+                  on_item: Callable[[PlannedNode], None] | None,
+                  check: _PlanCheck) -> tuple[str, list[PlannedNode], str]:
+    """Join the answer's pieces, handing each sound item that completes to ``on_item`` (at most ``count``).
+
+    Returns the answer, the items handed on, and the problem that stopped the handing on, if any.
+    """
     raw = ""
     delivered: list[PlannedNode] = []
     for piece in pieces:
@@ -128,10 +162,13 @@ def _stream_items(pieces: Iterable[str], node: OutlineNode, level: str, count: i
             try:
                 planned = planned_node(items[len(delivered)], node, level, count)
             except (KeyError, TypeError):
-                return raw, delivered  # not the promised shape: the answer is judged (and retried) by the caller
+                return raw, delivered, ""  # not the promised shape: the answer is judged (and retried) by the caller
+            problem = check.item(planned, delivered)
+            if problem:
+                return raw, delivered, problem
             delivered.append(planned)
             on_item(planned)
-    return raw, delivered
+    return raw, delivered, ""
 
 
 def expand_node(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
+from engine.workflows.example_leaks import leaked_from_examples
 from memory.extractive import shorten
 from memory.project import Project
 from memory.pyramid import Group
@@ -69,14 +70,27 @@ def summarize_group(project: Project, backend: Backend, group: Group, cancel: th
     """One summary: of the chunk's text at level 0, of the children's summaries above."""
     if group.level == 0:
         ref = project.pyramid.refs[group.start]
-        source = project.store.chunk_texts([ref.id])[ref.id]
-        prompt = render("summarize_passage", {"passage": _limit(backend, " ".join(source.split()))})
+        chunk = project.store.chunk_texts([ref.id])[ref.id]
+        task, source = "summarize_passage", _limit(backend, " ".join(chunk.split()))
+        prompt = render(task, {"passage": source})
     else:
         stored = project.store.summaries(child.key for child in group.children)
         events = " ".join(stored[child.key][0] for child in group.children if child.key in stored)
-        prompt = render("summarize_events", {"events": _limit(backend, events)})
-    raw = "".join(backend.stream(prompt, SUMMARY_SETTINGS, cancel))
-    return _clean(raw) or _fallback(project, group)
+        task, source = "summarize_events", _limit(backend, events)
+        prompt = render(task, {"events": source})
+    for attempt in range(SUMMARY_ATTEMPTS):
+        settings = SUMMARY_SETTINGS if attempt == 0 else replace(SUMMARY_SETTINGS, seed=attempt, temperature=0.7)
+        summary = _clean("".join(backend.stream(prompt, settings, cancel)))
+        if summary and not leaked_from_examples(summary, task, source):
+            return summary
+        if cancel.is_set():
+            break
+    # Nothing, or the prompt's example copied (its names, its sentence): the extractive summary stays.
+    return _fallback(project, group)
+
+
+SUMMARY_ATTEMPTS = 2
+"""Tries before a summary that copies the prompt's example gives way to the extractive one."""
 
 
 def _limit(backend: Backend, text: str) -> str:

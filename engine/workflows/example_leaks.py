@@ -1,0 +1,77 @@
+"""Catch a small model copying its prompt's few-shot examples into the writer's book.
+
+Base models learn the shape of an answer from a prompt's examples, and a small one
+sometimes copies the example itself: its heroine, its harbour, its whole summary.
+An answer is checked against the examples' own words: a name that occurs in the
+examples but nowhere in what the model was given to work from, or a run of words
+taken from an example, means the answer came from the example, not the book.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import cache
+
+from prompts import render, template_placeholders
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:['\u2019][a-z]+)?\b")
+_WORD = re.compile(r"[\w'\u2019]+")
+COPIED_RUN = 6
+"""Words in a row shared with an example (and not with the source) that make an answer a copy."""
+NEAR_DUPLICATE = 0.85
+"""Similarity of two synopses (difflib's ratio of their words) above which they tell the same thing."""
+
+
+@cache
+def example_text(task: str) -> str:
+    """The fixed text of a task's prompt (base and chat): its instructions and examples, no placeholders."""
+    rendered = render(task, {name: "" for name in template_placeholders(task)})
+    return rendered.text + "\n" + "\n".join(message.content for message in rendered.messages)
+
+
+def leaked_from_examples(answer: str, task: str, source: str) -> list[str]:
+    """What in ``answer`` comes from ``task``'s examples rather than ``source`` (empty when nothing does)."""
+    examples = example_text(task)
+    source_words = {word.lower() for word in _WORD.findall(source)}
+    example_names = set(_NAME.findall(examples))
+    leaks = [name for name in dict.fromkeys(_NAME.findall(answer))
+             if name in example_names and name.lower() not in source_words and not _common(name)]
+    answer_words = [word.lower() for word in _WORD.findall(answer)]
+    example_runs = _runs([word.lower() for word in _WORD.findall(examples)])
+    source_runs = _runs([word.lower() for word in _WORD.findall(source)])
+    for start in range(len(answer_words) - COPIED_RUN + 1):
+        run = tuple(answer_words[start:start + COPIED_RUN])
+        if run in example_runs and run not in source_runs:
+            leaks.append(" ".join(run))
+            break
+    return leaks
+
+
+def near_duplicates(synopses: list[str], earlier: list[str] = ()) -> list[int]:
+    """Indexes of ``synopses`` that tell the same as one before them (or as one of ``earlier``)."""
+    seen = [_words(text) for text in earlier]
+    repeated = []
+    for index, text in enumerate(synopses):
+        words = _words(text)
+        if any(SequenceMatcher(a=words, b=other, autojunk=False).ratio() >= NEAR_DUPLICATE for other in seen):
+            repeated.append(index)
+        seen.append(words)
+    return repeated
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + COPIED_RUN]) for i in range(len(words) - COPIED_RUN + 1)}
+
+
+_COMMON = frozenset("""The A An He She It They We I You His Her Their Its Our My Your This That These Those
+There Here When Then Each Every One Two Three Book Premise Acts Chapters Scenes Beats Passage Summary Events
+Outlines In Short And But Or As At By For From Of On To With""".split())
+
+
+def _common(name: str) -> bool:
+    return name in _COMMON
