@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from engine.workflows.passage_cleaning import clean_passage, is_commentary, trim_to_sentence
 
 NOTE = "[The Light. Chapter 1, Landfall: Now: Ada Fenn drags Tom Reyes from the surf.]"
@@ -72,3 +74,13 @@ def test_no_stretch_of_the_shared_novels_reads_as_commentary(corpus) -> None:
         flagged += sum(is_commentary(stretch) for stretch in stretches)
         total += len(stretches)
     assert total > 700 and flagged / total < 0.01
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    ("I looked like an angel (Marisa Al-Sabiq; the harbor). She laughed.", "I looked like an angel. She laughed."),
+    ("She waited (Marisa, the harbor) by the door.", "She waited by the door."),
+    ("She laughed (she never forgot it) and went in.", "She laughed (she never forgot it) and went in."),
+])
+def test_the_beat_notes_who_and_where_never_reach_the_text(written: str, kept: str) -> None:
+    note = "[The Harbor. Chapter 1, Arrival: Now: Marisa meets the keeper. (Marisa Al-Sabiq; the harbor)]"
+    assert clean_passage(written, note) == kept

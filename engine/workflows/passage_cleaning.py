@@ -18,6 +18,7 @@ from collections import Counter
 from memory.extractive import sentences
 
 _NOTE = re.compile(r"\[[^\]]*\]?")
+_ASIDE = re.compile(r" ?\(([^()\n]{1,160})\)")
 _PRONOUN_TAG = re.compile(r" ?\((?:he|she|they|it|xe|ze)(?:/[a-z]+)+\)")
 _COMMENTARY = re.compile(
     r"\b(?:(?:this|that) (?:book|novel|chapter|story)|in the (?:book|novel|chapter)|the novel|main characters?|"
@@ -55,7 +56,8 @@ def clean_passage(text: str, note: str = "", earlier: str = "", chapter: str = "
     for sentence in sentences(chapter):
         seen.add(_key(sentence))
     kept: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", _PRONOUN_TAG.sub("", _NOTE.sub("", text))):
+    text = _without_note_asides(_PRONOUN_TAG.sub("", _NOTE.sub("", text)), note_words)
+    for paragraph in re.split(r"\n\s*\n", text):
         paragraph = " ".join(paragraph.split()).lstrip(":;,. ")
         if not paragraph or _echoes(paragraph, note_words):
             continue
@@ -63,6 +65,19 @@ def clean_passage(text: str, note: str = "", earlier: str = "", chapter: str = "
         if fresh:
             kept.append(fresh)
     return "\n\n".join(kept)
+
+
+def _without_note_asides(text: str, note_words: set[str]) -> str:
+    """Drop parentheses copied from the beat note's "(who; where)": a list with a semicolon, or
+    words that are mostly the note's. A writer's own aside ("(she never forgot it)") stays."""
+    def keep_or_drop(match: re.Match[str]) -> str:
+        inside = match.group(1)
+        words = _WORD.findall(inside.lower())
+        from_note = sum(word in note_words for word in words)
+        copied = ";" in inside or (words and note_words and from_note / len(words) >= 0.6)
+        return "" if copied else match.group(0)
+
+    return _ASIDE.sub(keep_or_drop, text)
 
 
 def is_commentary(passage: str) -> bool:
