@@ -2,7 +2,9 @@
 
 Each request knows how to stream its text for the pending region and is kept by
 the workspace so that "another version" runs the same request again. Running one
-only reads the project, so it is safe in a thread worker.
+only reads the project, so it is safe in a thread worker. ``post`` adds text to the
+pending region; ``reset`` replaces all of it (a draft that is written again, or
+cleaned once written, shows what will be kept).
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from dataclasses import dataclass
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.workflows.continuation import continue_in_project
-from engine.workflows.passage import write_passage
+from engine.workflows.drafting import write_beat
 from engine.workflows.selection import transform_selection
 from memory.cursor import cursor_at_offset
 from memory.project import Project
 
 Post = Callable[[str], None]
+
+
+def _ignore(text: str) -> None:
+    """A request that never replaces its pending text wholesale."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ class ContinueAtCursor:
     offset: int
 
     def run(self, backend: Backend, project: Project, settings: SamplingSettings, cancel: threading.Event,
-            post: Post) -> None:
+            post: Post, reset: Post = _ignore) -> None:
         cursor = cursor_at_offset(project, self.document_id, self.offset)
         for piece in continue_in_project(backend, project, settings, cursor, cancel):
             post(piece)
@@ -44,25 +50,25 @@ class TransformSelection:
     before: str
 
     def run(self, backend: Backend, project: Project, settings: SamplingSettings, cancel: threading.Event,
-            post: Post) -> None:
+            post: Post, reset: Post = _ignore) -> None:
         for piece in transform_selection(backend, self.task, self.selection, self.before, settings, cancel):
             post(piece)
 
 
 @dataclass(frozen=True)
 class DraftNode:
-    """Write an outline node's passage to follow its chapter's text."""
+    """Write an outline node's passage to follow its chapter's text, as ``draftsmith draft`` does."""
 
     node_id: int
     document_id: int
-    note: str
     words: int
-    heading: str
 
     def run(self, backend: Backend, project: Project, settings: SamplingSettings, cancel: threading.Event,
-            post: Post) -> None:
-        document = project.store.document(self.document_id)
-        write_passage(backend, project, document, self.note, self.words, settings, cancel, post, self.heading)
+            post: Post, reset: Post = _ignore) -> None:
+        passage = write_beat(backend, project, self.node_id, settings, cancel, on_text=post,
+                             on_restart=lambda: reset(""), words=self.words)
+        if not cancel.is_set():
+            reset(passage)  # the passage as it will be kept: cleaned, or the better of two tries
 
 
 GenerationRequest = ContinueAtCursor | TransformSelection | DraftNode

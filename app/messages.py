@@ -85,3 +85,10 @@ class ContextInspected(Message):
     context: AssembledContext | None
     cached_tokens: int | None
     error: str | None = None
+
+
+@dataclass
+class PendingReset(Message):
+    """Replace the whole pending text (a draft written again, or cleaned once written)."""
+
+    text: str

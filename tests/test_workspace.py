@@ -365,3 +365,27 @@ async def test_a_kept_rewrite_records_its_kind(sample_project: Path) -> None:
         [origin] = passage_origins(workspace.project, 1, 1)
         assert origin.kind == "rewrite" and origin.text == "word0 word1 word2 word3 word4"
         assert [s["name"] for s in origin.record["prompt"]["sections"]] == ["before", "selection"]
+
+
+async def test_ctrl_b_drafts_with_the_same_checks_as_the_draft_command(sample_project: Path) -> None:
+    """A first passage about nobody the beat names is written again, in the app as in `draftsmith draft`."""
+    from memory.bible import BibleEntry, save_entry
+    from memory.outline_store import load_outline
+    from tests.test_drafting_retries import ON_TOPIC, WANDERING, ScriptedFakeBackend
+
+    with ProjectStore(sample_project) as store:
+        save_entry(store, BibleEntry("Ada Fenn", aliases=["Ada"], pronouns="she/her", source="writer"))
+        chapter = load_outline(store).chapters()[0]
+        beat = add_children(store, chapter.id, [PlannedNode("Lamp", "Ada climbs the stairs and trims the lamp.",
+                                                            target_words=30)], level="beat")[0]
+    backend = ScriptedFakeBackend([WANDERING, ON_TOPIC])
+    app = DraftsmithApp(lambda progress, **_: backend, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        assert workspace.binder.select_item(BinderItem("node", beat.id))
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: backend.calls >= 2 and not workspace.generating)
+        assert workspace.editor.pending is not None
+        assert workspace.editor.pending.text == ON_TOPIC  # the rewrite, as `draft` would keep
+        await pilot.press("ctrl+y")
+        assert stored_text(sample_project, "The Cutter").endswith(ON_TOPIC)

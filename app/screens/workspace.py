@@ -25,7 +25,7 @@ from app.generation_requests import (
     TransformSelection,
     request_kind,
 )
-from app.messages import ContextInspected, GenerationEnded, PromptRead, StyleScored, TextGenerated
+from app.messages import ContextInspected, GenerationEnded, PendingReset, PromptRead, StyleScored, TextGenerated
 from app.origin_text import describe
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
@@ -38,7 +38,6 @@ from engine.provenance import generation_record, keep_record, origins_at_offset,
 from memory.provenance import AS_WRITTEN
 from engine.styles import adapters_for, project_styles
 from engine.workflows.continuation import inspect_context
-from engine.workflows.passage import chapter_heading, outline_note
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
 from memory.drafts import chapter_document, record_draft
 from memory.editing import save_document_text
@@ -259,8 +258,7 @@ class WorkspaceScreen(Screen):
         if document.text:
             self.editor.insert("\n\n")
         self.editor.begin_pending()
-        self._start(DraftNode(node.id, document.id, outline_note(outline, chapter, node), node.target_words or 250,
-                              chapter_heading(outline, chapter)))
+        self._start(DraftNode(node.id, document.id, node.target_words or 250))
 
     def _start(self, request: GenerationRequest) -> None:
         self._last_request = request
@@ -278,7 +276,8 @@ class WorkspaceScreen(Screen):
         try:
             with traced() as trace:
                 request.run(backend, self.project, self.settings, cancel,
-                            lambda piece: self.post_message(TextGenerated(piece)))
+                            lambda piece: self.post_message(TextGenerated(piece)),
+                            lambda text: self.post_message(PendingReset(text)))
         except DraftsmithError as error:
             self.post_message(GenerationEnded(backend.last_stats, error.sentence))
             return
@@ -286,6 +285,11 @@ class WorkspaceScreen(Screen):
             self.post_message(GenerationEnded(backend.last_stats, record_unexpected(error, "writing")))
             return
         self.post_message(GenerationEnded(backend.last_stats, record=generation_record(backend, self.settings, trace)))
+
+    @on(PendingReset)
+    def _pending_reset(self, message: PendingReset) -> None:
+        if self.editor.pending is not None:
+            self.editor.set_pending_text(message.text)
 
     @on(TextGenerated)
     def _piece(self, message: TextGenerated) -> None:

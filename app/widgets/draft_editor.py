@@ -83,6 +83,13 @@ class DraftEditor(TextArea):
         self.pending.alternatives[self.pending.index] += piece
         self._mark()
 
+    def set_pending_text(self, text: str) -> None:
+        """Replace the current version's whole text (a draft written again, or cleaned once written)."""
+        if self.pending is None:
+            return
+        self._replace_pending(text)
+        self.pending.alternatives[self.pending.index] = text
+
     def show_alternative(self, step: int) -> None:
         """Show the previous (-1) or next (+1) version in the pending region."""
         if self.pending is None or len(self.pending.alternatives) < 2:

@@ -227,8 +227,8 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
             on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
                                       len(leaves), document.words, target))
         with traced() as trace:
-            passage = _write_beat(backend, project, outline, chapter, leaf, document, words, settings, cancel,
-                                  report, on_text, shares, rewrites)
+            passage = write_beat(backend, project, leaf.id, settings, cancel, on_text, words=words, report=report,
+                                 shares=shares, rewrites=rewrites)
         if cancel.is_set():
             break
         if not passage:
@@ -248,13 +248,28 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
                          drafted_before + written)
 
 
-def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode, leaf: OutlineNode,
-                document: Document, words: int, settings: SamplingSettings, cancel: threading.Event,
-                report: DraftReport, on_text: Callable[[str], None] | None, shares: ContextShares | None,
-                rewrites: int) -> str:
-    """One beat's passage, written again (another seed) when it comes out empty, talks about a
-    book instead of telling it, is about nobody it names, has a character's pronoun against
-    the bible, or strays from the book. Each rewrite is counted once, under its worst reason."""
+def write_beat(backend: Backend, project: Project, node_id: int, settings: SamplingSettings,
+               cancel: threading.Event, on_text: Callable[[str], None] | None = None,
+               on_restart: Callable[[], None] | None = None, words: int | None = None,
+               report: DraftReport | None = None, shares: ContextShares | None = None,
+               rewrites: int = REWRITES) -> str:
+    """The passage for one outline node, to follow its chapter's text: the one drafting path.
+
+    ``draftsmith draft``, the app's Ctrl+B and the benchmarks all draft through here,
+    with every check: the passage is written again (another seed) when it comes out
+    empty, talks about a book instead of telling it, is about nobody it names, has a
+    character's pronoun against the bible, or strays from the book. ``on_text``
+    streams each try; ``on_restart`` is called before every try after the first. Each
+    rewrite is counted in ``report`` once, under its worst reason. Nothing is stored.
+    """
+    outline = load_outline(project.store)
+    leaf = outline.nodes[node_id]
+    chapter = outline.chapter_of(node_id)
+    if chapter is None:
+        raise BackendError("Only chapters and what is inside them are drafted.")
+    document = chapter_document(project, chapter)
+    words = words or leaf.target_words or DEFAULT_WORDS["beat"]
+    report = report if report is not None else DraftReport()
     people, bible, known = beat_people(project, leaf), project.bible(), book_names(project)
     # A try after the first starts with the beat's first character's name: a small base model
     # that lost the scene (in a loop of its own, or in another text) is pulled back to it.
@@ -265,6 +280,8 @@ def _write_beat(backend: Backend, project: Project, outline: Outline, chapter: O
     for attempt in range(PASSAGE_ATTEMPTS + rewrites):
         attempt_settings = settings if attempt == 0 or settings.seed is None else \
             replace(settings, seed=settings.seed + 1000 * attempt)
+        if attempt and on_restart is not None:
+            on_restart()
         passage = write_passage(backend, project, document, note, words, attempt_settings, cancel, on_text,
                                 heading=heading, shares=shares, first_words=name if attempt else "")
         stats = backend.last_stats
