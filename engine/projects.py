@@ -15,7 +15,7 @@ from engine.runtime import resolve_model_path
 from engine.tokenizer import Tokenizer
 from memory.bible import bible_pending, extract_bible
 from memory.project import Project
-from memory.store import ProjectStore
+from memory.store import ProjectStore, project_files
 
 PROJECT_SUFFIX = ".draftsmith"
 MODEL_SETTING = "model"
@@ -57,5 +57,5 @@ def open_project(name_or_path: str, model: str | None = None, create: bool = Fal
 
 def remove_project_file(path: Path) -> None:
     """Delete a project file with its SQLite companions (only ever one this process just created)."""
-    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for companion in project_files(path):
         companion.unlink(missing_ok=True)

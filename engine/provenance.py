@@ -116,15 +116,12 @@ def keep_record(project: Project, document_id: int, kind: str, text: str, record
 
 def passage_origins(project: Project, chapter: int | None = None, paragraph: int | None = None) -> list[PassageOrigin]:
     """The records of generated passages in a paragraph (``chapter``:``paragraph``), a chapter, or the book."""
-    chapters = [document for document in project.documents if document.kind == "chapter"]
     if chapter is None:
         return [origin for document in project.documents for origin in origins(project.store, document.id)]
     document_id, start = position_at(project, chapter, paragraph)
     if paragraph is None:
         return origins(project.store, document_id)
-    text = chapters[chapter - 1].text
-    end = next((b for a, b in paragraph_spans(text) if a == start), len(text))
-    return origins_between(project.store, document_id, start, max(end, start + 1))
+    return origins_at_offset(project, document_id, start)
 
 
 def origins_at_offset(project: Project, document_id: int, offset: int) -> list[PassageOrigin]:

@@ -58,6 +58,20 @@ class ProjectReadOnlyError(ProjectError):
     """The writer's permissions keep the project from being changed; it can still be read."""
 
 
+def project_files(path: Path) -> tuple[Path, Path, Path]:
+    """The project file and the two SQLite keeps beside it in WAL mode (``-wal``, ``-shm``)."""
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """Whether the file starts as every SQLite database does (an empty file does not)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def _check_path(path: Path, create: bool) -> None:
     if path.is_dir():
         raise ProjectError(f"{path} is a folder, not a project file.")
@@ -68,11 +82,8 @@ def _check_path(path: Path, create: bool) -> None:
             raise ProjectError(f"{path} is a broken link; give the path of a project file.")
     elif not path.is_file():
         raise ProjectError(f"{path} is not a regular file, so it cannot be a project.")
-    else:
-        with path.open("rb") as file:
-            header = file.read(len(_SQLITE_HEADER))
-        if header and header != _SQLITE_HEADER:
-            raise ProjectError(f"{path.name} is not a Draftsmith project (it is not an SQLite file).")
+    elif path.stat().st_size and not is_sqlite_file(path):
+        raise ProjectError(f"{path.name} is not a Draftsmith project (it is not an SQLite file).")
 
 
 def _check_writable(path: Path) -> None:
@@ -166,7 +177,7 @@ class ProjectStore:
         open, the read goes through the writer's WAL, whose files exist already.
         """
         uri = self.path.resolve().as_uri()
-        wal = self.path.with_name(self.path.name + "-wal")
+        wal = project_files(self.path)[1]
         if WriterLock.held_here(self.path):
             return sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
         try:

@@ -23,11 +23,10 @@ from engine.workflows.epub_export import epub_bytes
 from memory.errors import DraftsmithError
 from memory.export import export_documents
 from memory.provenance import origins
-from memory.store import ProjectStore
+from memory.store import ProjectStore, is_sqlite_file, project_files
+from memory.writer_lock import lock_path
 
 EXPORT_FORMATS = ("md", "txt", "docx", "epub")
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
 
 class ExportTargetError(DraftsmithError):
     """A place an export must not or cannot be written to."""
@@ -70,11 +69,6 @@ def export_bytes(project_file: Path, options: ExportOptions = ExportOptions()) -
     return export_documents(book.documents, options.file_format).encode("utf-8")
 
 
-def export_text(project_file: Path, file_format: str = "md") -> str:
-    """The manuscript as Markdown or plain text."""
-    return export_bytes(project_file, ExportOptions(file_format)).decode("utf-8")
-
-
 def export_to_file(project_file: Path, target: Path, options: ExportOptions | str = ExportOptions(),
                    force: bool = False) -> ExportOutcome:
     """Write the manuscript to ``target``; see the module docstring for what is refused."""
@@ -108,7 +102,7 @@ def check_export_target(project_file: Path, target: Path, force: bool) -> None:
             raise ExportTargetError(f"{name} is a folder; give the path of a file to write.")
         if not target.is_file():
             raise ExportTargetError(f"{name} is not a regular file; export to a file.")
-        if _is_sqlite(target):
+        if is_sqlite_file(target):
             raise ExportTargetError(f"{name} is a database, not a manuscript; export to another file.")
         if not force:
             raise ExportTargetError(f"{name} already exists; add --force to replace it.")
@@ -147,22 +141,13 @@ def write_atomically(target: Path, content: bytes) -> None:
 
 def _is_project_file(project_file: Path, target: Path) -> bool:
     project = project_file.expanduser().resolve()
-    companions = {project, project.with_name(project.name + "-wal"), project.with_name(project.name + "-shm"),
-                  project.with_name(f".{project.name}.lock")}
+    companions = {*project_files(project), lock_path(project)}
     resolved = target.resolve()
     if resolved in companions:
         return True
     with contextlib.suppress(OSError):
         return target.exists() and os.path.samefile(target, project)
     return False
-
-
-def _is_sqlite(path: Path) -> bool:
-    try:
-        with path.open("rb") as file:
-            return file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
-    except OSError:
-        return False
 
 
 def sidecar_path(target: Path) -> Path:
