@@ -42,7 +42,7 @@ from memory.assembler import ContextShares  # noqa: E402
 from memory.bible import BibleEntry, save_entry  # noqa: E402
 from memory.continuity import PRONOUN_SETS, pronoun_flips, repeated_ngram_count, single_mentions  # noqa: E402
 from memory.drafts import drafted_passages  # noqa: E402
-from memory.extractive import _NOT_NAMES, names_in  # noqa: E402
+from memory.text_analysis import NOT_NAMES, names_in  # noqa: E402
 from memory.outline_store import PlannedNode, add_children, create_book, load_outline  # noqa: E402
 from memory.project import Project  # noqa: E402
 
@@ -103,7 +103,7 @@ def key_nouns(synopsis: str) -> set[str]:
     words = _WORD.findall(synopsis)
     cast_words = {part for entry in CAST for name in entry.all_names() for part in name.split()}
     names = {word.removesuffix("'s").lower() for index, word in enumerate(words)
-             if word[0].isupper() and word not in _NOT_NAMES
+             if word[0].isupper() and word not in NOT_NAMES
              and (index > 0 or word.removesuffix("'s") in cast_words)}
     nouns = set()
     for index, word in enumerate(words):
@@ -157,7 +157,7 @@ def known_words() -> set[str]:
     premise, chapters and beats), as the continuity report reads the outline."""
     outline = [TITLE, PREMISE, *(text for title, synopsis, beats in CHAPTERS for text in (title, synopsis, *beats))]
     cast = {word for entry in CAST for name in entry.all_names() for word in name.split()}
-    return cast | {word for text in outline for name in names_in(text) for word in name.split()} | set(_NOT_NAMES)
+    return cast | {word for text in outline for name in names_in(text) for word in name.split()} | set(NOT_NAMES)
 
 
 def measure(text: str, beats: list[tuple[str, str]]) -> dict[str, float]:

@@ -163,7 +163,7 @@ def assemble(
                  "the book's opening, pinned: its voice and set-up")
     if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add,
         if not opening_text and not cursor.partial:  # but a book not yet begun gets its cast
-            entries = project.bible()
+            entries = project.bible(at_chapter=_chapter_at(project, cursor))
             _add_facts(plan, entries, beat, int(budget * shares.facts), count, shares)
         # The opening ends at the cursor when it holds the cursor's chunk; else the text before it is recent.
         return _finish(project, plan, budget, cursor, pin_end, verify, anchor=pin_end,
@@ -181,13 +181,22 @@ def assemble(
     lookback_start = max(pin_end, anchor - shares.facts_lookback)
     texts = _fetch_texts(project, range(lookback_start, cursor.chunk_index))
     before_anchor = _chunks_text(project, range(lookback_start, anchor), texts)
-    entries = project.bible()
+    entries = project.bible(at_chapter=_chapter_at(project, cursor))
     _add_summaries(plan, project, pin_end, anchor, memory_caps[0], shares.summary_words)
     _add_facts(plan, entries, before_anchor, memory_caps[1], count, shares)
     if memory_caps[2] > 0:
         named = [entry.name for entry, _ in entries_mentioned(entries, before_anchor)[:3]]
         _add_focus(plan, project, named, pin_end, anchor, memory_caps[2], count)
     return _finish(project, plan, budget, cursor, start, verify, texts, anchor)
+
+
+def _chapter_at(project: Project, cursor: Cursor) -> int | None:
+    """The chapter the cursor writes in: its chunk's, or the last chunk's at the end of the book."""
+    refs = project.chunks
+    if not refs:
+        return None
+    ref = refs[min(cursor.chunk_index, len(refs) - 1)]
+    return project.chapter_number(ref.document_id)
 
 
 def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:

@@ -1,51 +1,61 @@
-"""Finding the story bible's entries in a manuscript, without a model.
+"""Finding the story bible's entries in a manuscript, without a model: who is who.
 
-A name that recurs mid-sentence is an entry; a longer form ("Elizabeth Bennet")
-folds into a frequent short one, and a title ("Mr. Darcy") is an alias. Titles also
-tell people apart: a family name is several people when it is used with titles of
-different kinds. "Mr. Bennet", "Mrs. Bennet" and "Miss Bennet" are three people,
-and a pronoun tallied over all three decides nothing, so each titled form becomes
-its own entry with the pronoun its title gives. The bare name ("Darcy") joins the
-one titled person whose pronoun its sentences share, or stays apart.
+Every naming of somebody or somewhere (``memory.text_analysis.name_mentions``) is a
+*form*: "Mr. Darcy", "Darcy", "Miss Elizabeth Bennet", "Lizzy", "Netherfield Park".
+Forms are joined into entries by the conventions novels are written in:
 
-Pronouns otherwise come from the sentences that name one entry and no other.
+- a full name is its given name's person when one full name holds most of that given
+  name's uses ("Elizabeth Bennet" and "Elizabeth"), and a title before either is the
+  same person ("Miss Elizabeth Bennet", "Miss Elizabeth", "Aunt Emma");
+- a title before a family name ("Miss Woodhouse", "Mr. Darcy") is the one person of
+  that family the title fits: its class (a man, a wife, an unmarried woman) must agree,
+  and a person the text names with that title *and* a given name ("Mr. John Knightley")
+  is someone else than the bare titled name ("Mr. Knightley"), as are two forms named
+  side by side in a sentence;
+- a bare family name is the man of the family ("Weston" is Mr. Weston, not his wife),
+  or its only person;
+- a nickname joins the given name it shortens ("Lizzy", "Teddy"), from the ``nicknames``
+  table of English given names;
+- a place word after a place's name ("Netherfield Park") is the same place, unless the
+  first word is a family ("Baskerville Hall" is not Sir Henry).
+
+Words that are mostly written in lower case ("diary", "pass", "hall") are names only where
+a title or a full name shows it. Plural family names ("the Lucases") are groups; names
+mostly found after "in", "at", "near" are places. Pronouns come from titles when they
+agree, else from the sentences that name one entry and no other.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
-from memory.extractive import _NOT_NAMES, sentences
-
-HONORIFICS = ("Mr", "Mrs", "Miss", "Ms", "Dr", "Captain", "Squire", "Lady", "Sir", "Lord", "Colonel", "Aunt",
-              "Uncle", "Father", "Mother", "Professor")
-TITLE_CLASSES = {
-    "Mr": "man", "Sir": "man", "Lord": "man", "Squire": "man", "Uncle": "man", "Father": "man",
-    "Mrs": "wife", "Lady": "wife", "Aunt": "wife", "Mother": "wife", "Ms": "wife",
-    "Miss": "maid",
-}
-"""Titles of different classes before one family name are different people; the titles
-left out (Dr, Captain, Colonel, Professor) say nothing of who is meant."""
-BARE_TITLES = frozenset((*HONORIFICS, "Doctor", "General", "Major", "Admiral", "Squire"))
-"""A title on its own ("the Colonel") is somebody named elsewhere, not an entry of its own."""
-CLASS_PRONOUNS = {"man": "he/him", "wife": "she/her", "maid": "she/her"}
-PLACE_WORDS = frozenset("Lodge Park Hall House Street Island Inlet Dock Abbey Castle Court Manor Road Lane "
-                        "Square Bay Harbour Harbor Bridge Church Cathedral Mill Farm Inn Tavern Station".split())
-"""Last words that make a longer name a place: "Lucas Lodge" is not Mr. Lucas."""
-
-_HONORIFIC = "|".join(HONORIFICS)
-_CANDIDATE = re.compile(
-    rf"(?<=[a-z,;:\u2014-] )(?:(?P<title>{_HONORIFIC})\.? )?(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+|'[A-Z][a-z]+)?"
-    rf"(?: [A-Z][a-z]+)?)"
+from memory.text_analysis import (
+    CLASS_PRONOUNS, NOT_NAMES, PARTICLES, TITLE_CLASSES, NameMention, gendered_pronouns, lowercase_words,
+    name_mentions, pronoun_set, sentence_spans,
 )
-_HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
-_SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+
+PLACE_WORDS = frozenset(
+    "Lodge Park Hall House Street Island Inlet Dock Abbey Castle Court Manor Road Lane Square Bay Harbour "
+    "Harbor Bridge Church Cathedral Chapel Mill Farm Inn Tavern Station Hotel Parsonage Rectory Vicarage "
+    "Cottage Grange Place Gardens Buildings Terrace Row Hill Hills Mount Mountain Moor Mire Marsh Heath Wood "
+    "Woods Forest Valley Vale Cove Head Point Cape River Lake Sea Pass Gate Green Common Cross End Town City "
+    "Village Hospital School Institution Academy College Asylum Prison Gaol Tower Palace Fort Port".split()
+)
+"""Last words that make a name a place: "Lucas Lodge" is not Mr. Lucas."""
+_STRONG_PLACE = re.compile(r"\b(?:in|at|near|into|through|towards|toward|within|outside|reached|round)\s+(?:the\s+)?$",
+                           re.IGNORECASE)
+_ANY_PLACE = re.compile(r"\b(?:to|from|in|at|near|into|through|towards|toward|within|outside|reached|round|"
+                        r"leave|left|visit|visited)\s+(?:the\s+)?$", re.IGNORECASE)
 _SPEECH_TAG = re.compile(r"\b(?:said|cried|replied|answered|continued|added|returned|exclaimed|asked|observed)"
                          r"\s+(?:he|she)\b", re.IGNORECASE)
-_PLACE_BEFORE = re.compile(r"\b(at|in|to|from|near|towards)\s+$")
+_MARRIAGE = re.compile(r"\b(?:marr(?:y|ied|ies|iage|ying)|wedding|wed|engaged|engagement|bride|betrothed)\b",
+                       re.IGNORECASE)
+GIVEN_SHARE = 0.75
+"""A bare given name is one full name's person when that full name holds this share of its uses."""
 
 
 @dataclass
@@ -57,194 +67,546 @@ class FoundEntry:
     aliases: list[str] = field(default_factory=list)
     kind: str = "character"
     pronouns: str = ""
-    titled_as: str = ""
-    """The title class ("man", "wife", "maid") when the entry is one titled person of a family."""
-    family: str = ""
-    """The bare family name such a titled person shares with others."""
-    leans: str = ""
-    """The pronoun both tallies favour, decided or not: enough to tell which titled person
-    a bare family name means, though not to state a pronoun."""
+    first_offset: int = 0
+    """Where the manuscript first names the entry."""
+    proposals: list[tuple[int, str, str]] = field(default_factory=list)
+    """Changes the text suggests, as (offset from which they hold, new name, fact): "Mrs. Collins"."""
 
     def all_names(self) -> list[str]:
         return [self.name, *self.aliases]
 
 
 @dataclass
-class _Tally:
-    counts: Counter[str] = field(default_factory=Counter)
-    titled: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    place_votes: Counter[str] = field(default_factory=Counter)
+class _Form:
+    text: str
+    title: str
+    name: str
+    count: int = 0
+    mid: int = 0
+    first: int = -1
+    strong_place: int = 0
+    any_place: int = 0
+    after_the: int = 0
+    """Mentions after "the": "the Admiral Benbow" is an inn, not an admiral."""
+
+    @property
+    def words(self) -> list[str]:
+        return self.name.split()
+
+    @property
+    def title_class(self) -> str:
+        return TITLE_CLASSES.get(self.title, "")
+
+
+class _Joins:
+    """Union-find over form texts."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.members: dict[str, list[str]] = {}
+
+    def root(self, item: str) -> str:
+        if item not in self.parent:
+            self.parent[item] = item
+            self.members[item] = [item]
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def join(self, a: str, b: str) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[rb] = ra
+            self.members[ra].extend(self.members.pop(rb))
 
 
 def find_entries(text: str, min_mentions: int) -> list[FoundEntry]:
-    """The recurring names of ``text``, most mentioned first."""
-    tally = _tally(text)
-    frequent = {name: n for name, n in tally.counts.items() if n >= min_mentions}
-    heads = Counter(name.split()[0] for name in frequent if " " in name)
-    merged: dict[str, FoundEntry] = {}
-    for name, n in sorted(frequent.items(), key=lambda item: (len(item[0].split()), -item[1])):
-        head = name.split()[0]
-        is_place = " " in name and name.split()[-1] in PLACE_WORDS
-        # "Elizabeth Bennet" folds into "Elizabeth"; "Tom Morgan" and "Tom Redruth" stay two people.
-        if " " in name and head in merged and heads[head] == 1 and not is_place:
-            merged[head].aliases.append(name)
-            merged[head].mentions += n
-            continue
-        for entry in _entries_for_name(name, n, tally, min_mentions):
-            if is_place:
-                entry.kind = "place"
-            merged[entry.name] = entry
-    for entry in merged.values():  # "the Lucases" are a family: they
-        if entry.name.endswith("s") and (entry.name[:-1] in frequent or entry.name[:-2] in frequent):
-            entry.pronouns = "they/them"
-    _decide_pronouns(text, merged)
-    _join_families(merged)
-    _fold_full_names(merged)
-    return sorted(merged.values(), key=lambda e: -e.mentions)
+    """The recurring people, places and groups of ``text``, most mentioned first."""
+    mentions = list(name_mentions(text))
+    forms = _tally(text, mentions)
+    lower = lowercase_words(text)
+    forms = {key: form for key, form in forms.items() if _is_name(form, forms, lower, text)}
+    reading = _Reading(text, mentions, forms)
+    joins = reading.join_forms()
+    return reading.entries(joins, min_mentions)
 
 
-def _tally(text: str) -> _Tally:
-    tally = _Tally()
-    for match in _CANDIDATE.finditer(text):
-        name = match.group("name")
-        if name.split()[0] in _NOT_NAMES or name in BARE_TITLES:
-            continue
-        tally.counts[name] += 1
-        title = match.group("title")
-        if title:
-            tally.titled[name][f"{title}. {name}" if title in ("Mr", "Mrs", "Dr", "Ms") else f"{title} {name}"] += 1
-        if _PLACE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
-            tally.place_votes[name] += 1
-    return tally
+def _tally(text: str, mentions: list[NameMention]) -> dict[str, _Form]:
+    forms: dict[str, _Form] = {}
+    for mention in mentions:
+        form = forms.get(mention.form)
+        if form is None:
+            form = forms[mention.form] = _Form(mention.form, mention.title, mention.name, first=mention.start)
+        form.count += 1
+        if not mention.opens_sentence:
+            form.mid += 1
+            before = text[max(0, mention.start - 16):mention.start]
+            form.strong_place += bool(_STRONG_PLACE.search(before))
+            form.any_place += bool(_ANY_PLACE.search(before))
+            form.after_the += before.endswith(("the ", "The "))
+    return forms
 
 
-def _title_class(form: str) -> str:
-    return TITLE_CLASSES.get(form.split()[0].rstrip("."), "")
+def _is_name(form: _Form, forms: dict[str, _Form], lower: Counter[str], text: str) -> bool:
+    """Whether a form names somebody or somewhere rather than being a capitalised word."""
+    if form.title:
+        return True
+    if form.mid == 0:
+        return False  # only ever at a sentence's start: "Yes", "Tell", a heading's words
+    words = [w for w in form.words if w not in PARTICLES]
+    if len(words) == 1:
+        word = words[0]
+        if word in NOT_NAMES:
+            return False
+        return lower[word.lower()] <= form.mid / 2 or word in _evidence(forms)
+    if all(lower[w.lower()] > 0 for w in words):  # "Black Dog", "Long John": is the phrase written small?
+        return text.count(form.name.lower()) <= form.mid / 2
+    return True
 
 
-def _entries_for_name(name: str, n: int, tally: _Tally, min_mentions: int) -> list[FoundEntry]:
-    """One entry for the name, or one per titled person of a family and one for the rest."""
-    forms = tally.titled[name]
-    by_class: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for form, count in forms.items():
-        by_class[_title_class(form)][form] += count
-    present = [c for c in ("man", "wife", "maid") if sum(by_class[c].values()) >= min_mentions]
-    kind = "place" if tally.place_votes[name] > n / 2 and not forms else "character"
-    if not present:  # one person: a rare title is an alias when no title of another kind is seen
-        seen = [c for c in ("man", "wife", "maid") if by_class[c]]
-        usable = by_class[""] + (by_class[seen[0]] if len(seen) == 1 else Counter())
-        return [FoundEntry(name, n, [t for t, _ in usable.most_common(2)], kind)]
-    entries = []
-    for title_class in present:
-        main, *others = [form for form, _ in by_class[title_class].most_common()]
-        entries.append(FoundEntry(main, sum(by_class[title_class].values()), others,
-                                  pronouns=CLASS_PRONOUNS[title_class], titled_as=title_class, family=name))
-    rest = n - sum(forms.values()) + sum(by_class[""].values())
-    if rest >= min_mentions:  # the bare name, and titles that do not tell who is meant ("Colonel Forster")
-        entries.append(FoundEntry(name, rest, [t for t, _ in by_class[""].most_common(2)], kind, family=name))
-    return entries
+_EVIDENCE_CACHE: dict[int, frozenset[str]] = {}
 
 
-def _decide_pronouns(text: str, entries: dict[str, FoundEntry]) -> None:
-    nearby, following = _pronoun_votes(text, entries)
-    for entry in entries.values():
-        if entry.kind == "place" or entry.pronouns:
-            continue  # "He rode to London": a pronoun near a place is someone else's; a title has decided
-        entry.leans = _leaning(nearby[entry.name], following[entry.name])
-        broad, close = _decided(nearby[entry.name]), _decided(following[entry.name])
-        if close or broad:
-            if close and broad and close != broad:
-                continue  # the two readings disagree: leave it to the writer
-            entry.pronouns = close or broad
-            entry.kind = "character"
+def _evidence(forms: dict[str, _Form]) -> frozenset[str]:
+    """Words that a title or a full name shows to be names: "Will" of "Will Ladislaw"."""
+    key = id(forms)
+    if key not in _EVIDENCE_CACHE:
+        _EVIDENCE_CACHE.clear()
+        words = set()
+        for form in forms.values():
+            if form.title and form.title_class:
+                words.update(form.words)
+            elif len(form.words) > 1 and form.words[-1] not in PLACE_WORDS and form.mid >= 2:
+                words.update(form.words)
+        _EVIDENCE_CACHE[key] = frozenset(words)
+    return _EVIDENCE_CACHE[key]
 
 
-def _join_families(entries: dict[str, FoundEntry]) -> None:
-    """The bare family name joins the one titled person with the pronoun its sentences
-    favour ("Darcy" and "Mr. Darcy", not "Miss Darcy"), or the only titled person when
-    they favour none and it has no title of its own; otherwise it stays its own entry
-    ("Forster, Colonel Forster" beside "Mrs. Forster")."""
-    titled: defaultdict[str, list[FoundEntry]] = defaultdict(list)
-    for entry in entries.values():
-        if entry.titled_as:
-            titled[entry.family].append(entry)
-    for family, people in titled.items():
-        bare = entries.get(family)
-        if bare is None:
-            continue
-        pronouns = bare.pronouns or bare.leans
-        if pronouns:
-            same = [person for person in people if person.pronouns == pronouns]
-        else:  # no evidence: one titled person is who the name means, unless it has a title of its own
-            same = people if not bare.aliases else []
-        if len(same) != 1:
-            continue
-        person = same[0]
-        del entries[person.name]
-        bare.aliases = [person.name, *person.aliases, *bare.aliases]
-        bare.mentions += person.mentions
-        bare.pronouns = person.pronouns
-        bare.kind = "character"
+def _family_of(words: list[str]) -> str:
+    """The family name of a full name: its last word with the particles before it ("de Bourgh")."""
+    index = len(words) - 1
+    while index > 1 and words[index - 1] in PARTICLES:
+        index -= 1
+    return " ".join(words[index:])
 
 
-def _fold_full_names(entries: dict[str, FoundEntry]) -> None:
-    """A full name left apart ("George Wickham") folds into its family name's entry when
-    that is one person ("Wickham", joined with "Mr. Wickham"), taking that one's pronoun."""
-    families = {entry.family for entry in entries.values() if entry.titled_as}
-    for entry in list(entries.values()):
-        words = entry.name.split()
-        if len(words) < 2 or entry.kind == "place" or entry.titled_as or words[0] in TITLE_CLASSES:
-            continue
-        person = entries.get(words[-1])
-        if person is None or person.kind == "place" or words[-1] in families:
-            continue
-        del entries[entry.name]
-        person.aliases.extend(entry.all_names())
-        person.mentions += entry.mentions
+class _Reading:
+    """The forms of one manuscript, the sentences they share, and the rules that join them."""
 
+    def __init__(self, text: str, mentions: list[NameMention], forms: dict[str, _Form]) -> None:
+        self.text = text
+        self.forms = forms
+        self.mentions = [m for m in mentions if m.form in forms]
+        self.spans = sentence_spans(text)
+        self.starts = [start for start, _ in self.spans]
+        self.by_sentence: defaultdict[int, list[NameMention]] = defaultdict(list)
+        for mention in self.mentions:
+            self.by_sentence[bisect_right(self.starts, mention.start) - 1].append(mention)
+        self.groups = {key for key, form in forms.items() if self._is_group(form)}
+        self.places = {key for key, form in forms.items()
+                       if not form.title and len(form.words) > 1 and form.words[-1] in PLACE_WORDS}
+        self.fulls = {key: form for key, form in forms.items()
+                      if not form.title and len(form.words) > 1 and key not in self.places and key not in self.groups}
+        self.family_names = {_family_of(form.words) for form in self.fulls.values()}
+        self.given_names = Counter()
+        for form in self.fulls.values():
+            self.given_names[form.words[0]] += form.count
+        self.together = self._side_by_side()
+        self.form_votes = self._form_votes()
 
-def _pronoun_votes(text: str, entries: dict[str, FoundEntry]) -> tuple[defaultdict[str, Counter[str]], ...]:
-    """Two tallies of he and she over the sentences that name one entry and no other.
+    def _is_group(self, form: _Form) -> bool:
+        """"the Lucases", "the Miss Steeles": a family's name in the plural."""
+        last = form.words[-1]
+        stems = (last[:-1], last[:-2]) if last.endswith("es") else (last[:-1],) if last.endswith("s") else ()
+        return any(stem and (stem in self.forms or f"Mr. {stem}" in self.forms or f"Mrs. {stem}" in self.forms)
+                   for stem in stems) and not last.endswith("ss")
 
-    ``nearby`` counts every pronoun in the sentence and the next, which finds the
-    minor characters of a book told in the first person; ``following`` counts only
-    the first pronoun after the name and a next sentence opening with He or She,
-    which finds a heroine whose sentences are full of the men she talks about.
-    """
-    nearby: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    following: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    lookup = {alias: e.name for e in entries.values() for alias in e.all_names()}
-    if not lookup:
+    def _form_votes(self) -> dict[str, Counter[str]]:
+        """For each form, the first he or she after it in sentences that name it alone."""
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for index, named in self.by_sentence.items():
+            if len({m.form for m in named}) != 1:
+                continue
+            start, end = self.spans[index]
+            first = next(gendered_pronouns(_SPEECH_TAG.sub("", self.text[named[-1].end:end])), None)
+            if first:
+                votes[named[0].form][pronoun_set(first.group())] += 1
+        return votes
+
+    def _side_by_side(self) -> Counter[frozenset[str]]:
+        """How often two forms are named in one sentence: "Mr. Knightley and Mr. John Knightley"."""
+        pairs: Counter[frozenset[str]] = Counter()
+        for named in self.by_sentence.values():
+            distinct = {m.form for m in named}
+            if 1 < len(distinct) <= 6:
+                for a in distinct:
+                    for b in distinct:
+                        if a < b:
+                            pairs[frozenset((a, b))] += 1
+        return pairs
+
+    def apart(self, joins: _Joins, a: str, b: str, family: str) -> bool:
+        """Whether a form of ``a``'s entry and one of ``b``'s, both holding the family name, are named
+        side by side in two sentences or more ("Mr. Knightley and Mr. John Knightley"). Forms
+        without it do not count: the narrator's "Emma" beside a caller's "Miss Woodhouse" is one woman."""
+        members_a = [k for k in self._members(joins, a) if family in self.forms[k].words]
+        members_b = [k for k in self._members(joins, b) if family in self.forms[k].words]
+        return any(self.together[frozenset((x, y))] >= max(2, 0.1 * min(self.forms[x].count, self.forms[y].count))
+                   for x in members_a for y in members_b)
+
+    def _members(self, joins: _Joins, key: str) -> list[str]:
+        """The forms (not bare full-name nodes) of ``key``'s entry."""
+        return [k for k in joins.members[joins.root(key)] if k in self.forms]
+
+    def _role(self, form: _Form) -> str:
+        """Whether a single word after a title is a given name ("Miss Elizabeth") or a family's."""
+        word = form.name
+        if form.title and not form.title_class:
+            return "family"  # "Colonel Fitzwilliam", "Captain Flint", "Dr. Livesey"
+        if word in self.family_names and (word not in self.given_names
+                                          or self._family_uses(word) >= self.given_names[word]):
+            return "family"
+        if word in self.given_names:
+            return "given"
+        bare = self.forms.get(word)
+        if bare is not None and form.title in ("Sir", "Lady", "Aunt", "Uncle", "Master", "Brother", "Sister",
+                                               "Cousin", "Lord") and word not in self.family_names:
+            return "given"
+        return "family"
+
+    def _family_uses(self, word: str) -> int:
+        return sum(form.count for form in self.fulls.values() if _family_of(form.words) == word)
+
+    def join_forms(self) -> _Joins:
+        joins = _Joins()
+        for key in self.forms:
+            joins.root(key)
+        self._join_full_names(joins)
+        self._join_shorter_names(joins)
+        self._join_given_names(joins)
+        self._join_nicknames(joins)
+        self._join_titled_families(joins)
+        self._join_bare_families(joins)
+        self._join_places(joins)
+        return joins
+
+    def _join_full_names(self, joins: _Joins) -> None:
+        """"Miss Elizabeth Bennet" is "Elizabeth Bennet", written so or not; "Mrs. John Knightley"
+        is not "John Knightley" when a man is called so."""
+        men_named = {f.name for f in self.forms.values() if f.title_class == "man" and len(f.words) > 1}
+        for key, form in self.forms.items():
+            if not form.title or len(form.words) < 2 or key in self.groups or form.words[-1] in PLACE_WORDS:
+                continue
+            if form.title_class == "wife" and form.name in men_named:
+                continue
+            self.fulls.setdefault(form.name, _Form(form.name, "", form.name))
+            joins.join(form.name, key)
+        self.family_names = {_family_of(form.words) for form in self.fulls.values()}
+        for form in self.fulls.values():
+            if form.name not in self.forms:
+                self.given_names[form.words[0]] += 0
+
+    def _join_shorter_names(self, joins: _Joins) -> None:
+        """"Long John" and "John Silver" are "Long John Silver" when no other name holds them."""
+        fulls = list(self.fulls.values())
+        for short in fulls:
+            words = short.words
+            longer = {joins.root(f.name) for f in fulls if len(f.words) > len(words) and _contains(f.words, words)}
+            if len(longer) == 1:
+                joins.join(longer.pop(), short.name)
+
+    def _join_given_names(self, joins: _Joins) -> None:
+        by_given: defaultdict[str, list[_Form]] = defaultdict(list)
+        for form in self.fulls.values():
+            by_given[form.words[0]].append(form)
+        family_weight = Counter()
+        for form in self.forms.values():
+            family_weight[form.words[-1]] += form.count
+        for given, fulls in by_given.items():
+            # A full name counts by its own uses and its family's presence in the book: "Jane Bennet",
+            # whose family is everywhere, is the "Jane" of a book that once says "By Jane Austen".
+            weight = {f.name: self._uses(f.name) * (1 + family_weight[f.words[-1]]) for f in fulls}
+            total = sum(weight.values())
+            top = max(fulls, key=lambda f: weight[f.name])
+            family_word = any(f.title and f.name == given and self._role(f) == "family" for f in self.forms.values())
+            if given in self.forms and total and weight[top.name] >= GIVEN_SHARE * total \
+                    and self._uses(top.name) >= 2 and given not in self.places and not family_word:
+                joins.join(top.name, given)
+        for key, form in self.forms.items():  # "Miss Elizabeth", "Lady Catherine", "Aunt Emma"
+            if form.title and len(form.words) == 1 and self._role(form) == "given" and form.name in self.forms:
+                if self._class_fits(joins, form.title_class, form.name):
+                    joins.join(form.name, key)
+
+    def _uses(self, name: str) -> int:
+        """How often a full name is written, with a title or without."""
+        return sum(form.count for form in self.forms.values() if form.name == name)
+
+    def _join_nicknames(self, joins: _Joins) -> None:
+        """"Lizzy" is Elizabeth when one Elizabeth is in the book and no Lizzy of her own."""
+        givens = {word for word in self.given_names if word in self.forms} | {
+            form.name for form in self.forms.values() if form.title and len(form.words) == 1
+            and self._role(form) == "given"}
+        for key, form in self.forms.items():
+            if form.title or len(form.words) > 1 or key in self.family_names:
+                continue
+            owners = {joins.root(g) for g in givens if g != key and _same_given_name(key, g)
+                      and not self._other_family(key, g)}
+            if len(owners) == 1:
+                joins.join(owners.pop(), key)
+
+    def _other_family(self, nickname: str, given: str) -> bool:
+        """Whether the nickname is the given name of a full name of another family than the given
+        name's: "Eliza Reed" is not an Elizabeth of another family."""
+        own = {_family_of(f.words) for f in self.fulls.values() if f.words[0] == nickname}
+        theirs = {_family_of(f.words) for f in self.fulls.values() if f.words[0] == given}
+        return bool(own) and not (own & theirs)
+
+    def _join_titled_families(self, joins: _Joins) -> None:
+        """"Miss Woodhouse" is Emma Woodhouse: the one person of the family her title fits."""
+        for key, form in self.forms.items():
+            if not form.title or len(form.words) != 1 or key in self.groups or self._role(form) != "family":
+                continue
+            family = form.name
+            candidates = [full for full in self.fulls.values() if _family_of(full.words) == family
+                          and self._class_fits(joins, form.title_class, full.name)]
+            candidates = [c for c in candidates if not self.apart(joins, c.name, key, family.split()[-1])]
+            if len(candidates) > 1 or form.title_class == "maid":
+                # "Mr. John Knightley" is not "Mr. Knightley", nor "Miss Elizabeth Bennet" "Miss Bennet":
+                # the bare title names the head of the family, or its eldest daughter
+                candidates = [c for c in candidates
+                              if self._titled_uses(c.name, form.title_class) < 2]
+            if len(candidates) == 1:
+                joins.join(candidates[0].name, key)
+
+    def _titled_uses(self, name: str, title_class: str) -> int:
+        return sum(f.count for f in self.forms.values() if f.name == name and f.title and f.title_class == title_class)
+
+    def _lean(self, joins: _Joins, key: str) -> str:
+        """The pronoun the sentences naming an entry's forms alone favour, or ""."""
+        votes: Counter[str] = Counter()
+        for k in self._members(joins, key):
+            votes.update(self.form_votes[k])
+        (best, top), (_, second) = (votes.most_common(2) + [("", 0), ("", 0)])[:2]
+        return best if top >= 4 and top >= 3 * second else ""
+
+    def _class_fits(self, joins: _Joins, title_class: str, key: str) -> bool:
+        """Whether an entry's own titles (or, without titles, the pronouns its sentences favour)
+        let a title of ``title_class`` stand for it."""
+        classes = {self.forms[k].title_class for k in self._members(joins, key) if self.forms[k].title_class}
+        if not classes:
+            lean = self._lean(joins, key)
+            if title_class == "man":
+                return lean != "she/her"
+            if title_class in ("wife", "maid", "woman"):
+                return lean != "he/him" and title_class != "wife"
+            return True
+        if not title_class:
+            return True
+        if title_class == "man":
+            return classes == {"man"}
+        if title_class == "wife":
+            return classes <= {"wife", "woman"} and "wife" in classes
+        if title_class == "maid":
+            return classes <= {"maid", "woman"}
+        return classes <= {"wife", "maid", "woman"}
+
+    def _join_bare_families(self, joins: _Joins) -> None:
+        """"Weston" is Mr. Weston: a family name alone means the man of the family, else its one person."""
+        for key, form in self.forms.items():
+            if form.title or len(form.words) != 1 or key in self.groups:
+                continue
+            family = key
+            titled = [k for k, f in self.forms.items() if f.title and f.name == family]
+            fulls = [f.name for f in self.fulls.values() if _family_of(f.words) == family and self._uses(f.name) >= 2]
+            if not titled and not fulls:
+                continue
+            people = {joins.root(k) for k in titled + fulls} - {joins.root(key)}
+            people = {p for p in people if not self.apart(joins, p, key, family)}
+            lean = self._lean(joins, key)
+            head = f"Mr. {family}"
+            if head in self.forms and joins.root(head) in people and lean != "she/her":
+                joins.join(head, key)  # the man of the family, as a bare surname means in a novel
+                continue
+            men = {p for p in people if self._class_fits(joins, "man", p) and self._has_class(joins, p, "man")}
+            women = {p for p in people if not self._class_fits(joins, "man", p)}
+            if len(men) == 1 and lean != "she/her":
+                joins.join(men.pop(), key)
+            elif len(people) == 1 or (lean == "she/her" and len(women) == 1):
+                joins.join((people if len(people) == 1 else women).pop(), key)
+
+    def _has_class(self, joins: _Joins, key: str, title_class: str) -> bool:
+        return any(self.forms[k].title_class == title_class for k in self._members(joins, key))
+
+    def _join_places(self, joins: _Joins) -> None:
+        """"Netherfield Park" is Netherfield, when no family is called Netherfield."""
+        for key in self.places:
+            head = " ".join(self.forms[key].words[:-1])
+            if head in self.forms and head not in self.family_names and not any(
+                    f.title and f.name == head for f in self.forms.values()):
+                joins.join(head, key)
+
+    def entries(self, joins: _Joins, min_mentions: int) -> list[FoundEntry]:
+        members: defaultdict[str, list[str]] = defaultdict(list)
+        for key in self.forms:
+            members[joins.root(key)].append(key)
+        entries = []
+        owner: dict[str, FoundEntry] = {}
+        for keys in members.values():
+            keys.sort(key=lambda k: (-self.forms[k].count, len(k)))
+            total = sum(self.forms[k].count for k in keys)
+            if total < min_mentions:
+                continue
+            entry = FoundEntry(keys[0], total, [k for k in keys[1:]], first_offset=min(
+                self.forms[k].first for k in keys))
+            entry.kind = self._kind(keys)
+            entries.append(entry)
+            for k in keys:
+                owner[k] = entry
+        self._decide_pronouns(entries, owner)
+        self._propose_married_names(entries, owner)
+        return sorted(entries, key=lambda e: -e.mentions)
+
+    def _maiden_name_ends(self, entry: FoundEntry, offset: int) -> bool:
+        """Whether the entry's "Miss" names (three or more) all but stop at ``offset``: a woman still
+        called "Miss Bennet" afterwards has not become anybody's wife there."""
+        maiden = {k for k in entry.all_names() if self.forms[k].title_class == "maid"}
+        uses = [m.start for m in self.mentions if m.form in maiden]
+        before = sum(1 for at in uses if at < offset)
+        return before >= 3 and len(uses) - before <= 0.1 * len(uses)
+
+    def _propose_married_names(self, entries: list[FoundEntry], owner: dict[str, FoundEntry]) -> None:
+        """"Miss Lucas" becomes "Mrs. Collins": a woman named beside Mr. Collins in two sentences
+        or more about marrying, before the book first says "Mrs. Collins", is proposed to take
+        that name from there on. Only a proposal: the writer confirms it."""
+        by_name = {entry.name: entry for entry in entries}
+        talk: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, named in self.by_sentence.items():
+            start, end = self.spans[index]
+            if not _MARRIAGE.search(self.text, start, end):
+                continue
+            people = {owner[m.form].name for m in named if m.form in owner}
+            for a in people:
+                for b in people:
+                    if a != b:
+                        talk[(a, b)].append(start)
+        for wife in entries:
+            forms = [self.forms[k] for k in wife.all_names()]
+            if not forms or any(f.title_class != "wife" or len(f.words) != 1 for f in forms):
+                continue
+            family = forms[0].name
+            husband = owner.get(f"Mr. {family}")
+            if husband is None:
+                continue
+            best, support = None, 0
+            for entry in entries:
+                said = [at for at in talk[(entry.name, husband.name)] if at < wife.first_offset]
+                if entry.pronouns == "she/her" and entry is not wife and len(said) > support \
+                        and family not in " ".join(entry.all_names()).split() \
+                        and self._maiden_name_ends(entry, wife.first_offset):
+                    best, support = entry, len(said)
+            if best is not None and support >= 2:
+                by_name[best.name].proposals.append((wife.first_offset, wife.name, f"married to {husband.name}"))
+
+    def _kind(self, keys: list[str]) -> str:
+        forms = [self.forms[k] for k in keys]
+        if any(k in self.groups for k in keys):
+            return "group"
+        if any(k in self.places for k in keys) or sum(f.after_the for f in forms) > sum(f.mid for f in forms) / 2:
+            return "place"
+        if any(f.title for f in forms) or sum(self.forms[k].count for k in keys if k in self.fulls) * 4 \
+                >= sum(f.count for f in forms):
+            return "character"
+        mid = sum(f.mid for f in forms)
+        strong, near = sum(f.strong_place for f in forms), sum(f.any_place for f in forms)
+        if mid and (strong >= 0.25 * mid or near >= 0.5 * mid):
+            return "place"
+        return "character"
+
+    def _decide_pronouns(self, entries: list[FoundEntry], owner: dict[str, FoundEntry]) -> None:
+        nearby, following = self._pronoun_votes(owner)
+        for entry in entries:
+            if entry.kind == "group":
+                entry.pronouns = "they/them"
+                continue
+            if entry.kind == "place":
+                continue
+            classes = {TITLE_CLASSES.get(self.forms[k].title, "") for k in entry.all_names()} - {""}
+            if classes and (classes == {"man"} or classes <= {"wife", "maid", "woman"}):
+                entry.pronouns = CLASS_PRONOUNS[next(iter(classes))]
+                continue
+            broad, close = _decided(nearby[entry.name]), _decided(following[entry.name])
+            if (close or broad) and not (close and broad and close != broad):
+                entry.pronouns = close or broad
+            elif not classes and not any(k in self.fulls for k in entry.all_names()) \
+                    and len(entry.name.split()) == 1 and self._placeish(entry):
+                entry.kind = "place"  # a name nobody calls he or she, often after "to": somewhere
+
+    def _placeish(self, entry: FoundEntry) -> bool:
+        forms = [self.forms[k] for k in entry.all_names()]
+        mid = sum(f.mid for f in forms)
+        return bool(mid) and sum(f.any_place for f in forms) >= 0.3 * mid
+
+    def _pronoun_votes(self, owner: dict[str, FoundEntry]) -> tuple[defaultdict[str, Counter[str]], ...]:
+        """Two tallies of he and she over the sentences that name one entry and no other.
+
+        ``nearby`` counts every pronoun in the sentence and the next, which finds the
+        minor characters of a book told in the first person; ``following`` counts only
+        the first pronoun after the name and a next sentence opening with He or She,
+        which finds a heroine whose sentences are full of the men she talks about.
+        """
+        nearby: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        following: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        text = self.text
+        for index, named in self.by_sentence.items():
+            entries = {owner[m.form].name for m in named if m.form in owner}
+            if len(entries) != 1:
+                continue
+            name = next(iter(entries))
+            start, end = self.spans[index]
+            sentence = _SPEECH_TAG.sub("", text[start:end])  # '"Lizzy," said he': the speaker, not her
+            after = ""
+            if index + 1 < len(self.spans) and index + 1 not in self.by_sentence:
+                after = _SPEECH_TAG.sub("", text[self.spans[index + 1][0]:self.spans[index + 1][1]])
+            for match in gendered_pronouns(sentence + " " + after):
+                nearby[name][pronoun_set(match.group())] += 1
+            last_end = max(m.end for m in named) - start
+            first = next(gendered_pronouns(sentence[max(0, last_end):]), None)
+            if first:
+                following[name][pronoun_set(first.group())] += 1
+            opening = after.lstrip("\"'\u201c\u2018 ")
+            if opening.startswith(("He ", "She ")):
+                following[name]["he/him" if opening.startswith("He ") else "she/her"] += 1
         return nearby, following
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lookup), key=len, reverse=True)) + r")\b")
-    # '"Lizzy," said he': a speech tag's pronoun is the speaker, not the one spoken to.
-    all_sentences = [_SPEECH_TAG.sub("", sentence) for sentence in sentences(text)]
-    for index, sentence in enumerate(all_sentences):
-        found = list(pattern.finditer(sentence))
-        named = {lookup[m.group()] for m in found}
-        if len(named) != 1:
-            continue
-        name = next(iter(named))
-        after = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
-        window = sentence + " " + after
-        nearby[name]["he/him"] += len(_HE.findall(window))
-        nearby[name]["she/her"] += len(_SHE.findall(window))
-        first = _PRONOUN.search(sentence, found[-1].end())
-        if first:
-            following[name]["he/him" if _HE.fullmatch(first.group()) else "she/her"] += 1
-        if after.startswith(("He ", "She ")):
-            following[name]["he/him" if after.startswith("He ") else "she/her"] += 1
-    return nearby, following
+
+
+@cache
+def _nickname_table():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@cache
+def _nicknames_of(given: str) -> frozenset[str]:
+    return frozenset(_nickname_table().nicknames_of(given))
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def _same_given_name(nickname: str, given: str) -> bool:
+    """"Lizzy" and "Elizabeth", "Bill" and "Billy": one a short form of the other, or both of one name."""
+    a, b = nickname.lower(), given.lower()
+    table = _nickname_table()
+    if a in _nicknames_of(b):
+        return True
+    is_given = bool(_nicknames_of(a)) or bool(_nicknames_of(b))  # "Mary" and "Maria" are two names
+    return not is_given and bool(table.canonicals_of(a) & table.canonicals_of(b))
 
 
 def _decided(tally: Counter[str]) -> str:
     """The pronoun with at least three votes and twice the other's, or nothing."""
     (best, top), (_, second) = (tally.most_common(2) + [("", 0), ("", 0)])[:2]
     return best if top >= 3 and top >= 2 * second else ""
-
-
-def _leaning(nearby: Counter[str], following: Counter[str]) -> str:
-    """The pronoun every tally with a majority gives, or nothing when they disagree."""
-    leans = {("he/him" if t["he/him"] > t["she/her"] else "she/her")
-             for t in (nearby, following) if t["he/him"] != t["she/her"]}
-    return leans.pop() if len(leans) == 1 else ""

@@ -15,15 +15,14 @@ counted apart (a sentence counted alone costs a token or two more than in place)
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from memory.manuscript import paragraph_spans
+from memory.text_analysis import sentence_starts
 
 TokenCounter = Callable[[str], int]
 DEFAULT_CHUNK_TOKENS = 256
-_SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"'])\s+(?=[\"\u201c'A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def _pieces(text: str, count_tokens: TokenCounter, target_tokens: int):
 def _split_long_paragraph(text: str, start: int, end: int, count_tokens: TokenCounter, target_tokens: int):
     """Sentences gathered into pieces of about half a chunk each."""
     limit = max(1, target_tokens // 2)
-    cuts = [start + m.end() for m in _SENTENCE_END.finditer(text[start:end])] + [end]
+    cuts = [start + cut for cut in sentence_starts(text[start:end]) if cut > 0] + [end]
     piece_start, piece_tokens, last = start, 0, start
     for cut in _hard_cuts(text, last, cuts, target_tokens):
         sentence_tokens = count_tokens(text[last:cut])

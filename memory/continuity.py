@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from memory.bible import BibleEntry
 from memory.errors import ProjectError
-from memory.extractive import _NOT_NAMES, names_in, sentences
+from memory.text_analysis import mid_sentence_name_words, names_in, sentences
 from memory.outline_store import load_outline
 from memory.project import Project
 
@@ -32,7 +32,6 @@ _OTHER_PERSON = re.compile(
 """Another person brought into a sentence: a "he" or "she" near it may well mean them."""
 _MALE_OBJECT = re.compile(r"\b(?:him|his|himself)\b", re.IGNORECASE)
 _FEMALE_OBJECT = re.compile(r"\b(?:her|hers|herself)\b", re.IGNORECASE)
-_MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 PRONOUN_SETS = {"he/him": "he", "she/her": "she"}
 
 
@@ -127,15 +126,14 @@ def bible_pronoun_flips(text: str, bible: list[BibleEntry]) -> int:
 
 def single_mentions(text: str, known: set[str]) -> list[str]:
     """Capitalised mid-sentence names used once only, not in the bible or the outline."""
-    counts = Counter(m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(text)
-                     if m.removesuffix("'s") not in _NOT_NAMES)
+    counts = Counter(mid_sentence_name_words(text))
     known_words = name_words(known)
     return sorted(name for name, count in counts.items() if count == 1 and name not in known_words)
 
 
 def names_used(text: str) -> set[str]:
     """The capitalised names ``text`` uses in mid-sentence, as drift is counted (no possessive 's)."""
-    return {m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(text)} - set(_NOT_NAMES)
+    return set(mid_sentence_name_words(text))
 
 
 def new_names(passage: str, known: set[str]) -> list[str]:
@@ -173,7 +171,7 @@ def continuity_report(chapters: list[tuple[str, str]], bible: list[BibleEntry],
     expected = {e.name: PRONOUN_SETS[e.pronouns] for e in characters if e.pronouns in PRONOUN_SETS}
     known = set(names) | (outline_names or set()) | {e.name for e in bible}
     whole = "\n\n".join(text for _, text in chapters)
-    later_counts = Counter(m.removesuffix("'s") for m in _MID_SENTENCE_NAME.findall(whole))
+    later_counts = Counter(mid_sentence_name_words(whole))
     issues: list[ContinuityIssue] = []
     for label, text in chapters:
         for gram, count in repeated_ngrams(text, 4, 3)[:5]:

@@ -9,31 +9,9 @@ of the budget and keep names in view.
 
 from __future__ import annotations
 
-import re
+from memory.text_analysis import names_in, sentences
 
 MAX_WORDS = 28
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"'\u201d\u2019]?|$)")
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
-_NOT_NAMES = frozenset(
-    "I The A An And But Or If When Then There This That These Those He She It They We You His Her Its Their "
-    "Our Your My Mr Mrs Miss Ms Dr Mister Madam Sir Lady Lord Captain Yes No Oh Well What Why How Who Where Which Not So "
-    "Chapter Part Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December "
-    # Capitalised mid-sentence, yet nobody in the cast: exclamations, feasts, peoples and tongues.
-    "God Heaven Providence Bible Christmas Easter St English French Spanish Dutch German Irish Scotch Scottish "
-    "Welsh British American Italian".split()
-)
-
-
-def sentences(text: str) -> list[str]:
-    flat = " ".join(text.split())
-    return [s.strip() for s in _SENTENCE.findall(flat) if len(s.split()) >= 3]
-
-
-def names_in(sentence: str) -> list[str]:
-    return [name for name in _NAME.findall(sentence) if name not in _NOT_NAMES]
-
-
 def _score(sentence: str) -> float:
     words = len(sentence.split())
     score = 2.0 * len(set(names_in(sentence)))

@@ -86,7 +86,14 @@ def _m004_alternatives(db: sqlite_utils.Database) -> None:
     db["alternatives"].create_index(["provenance_id"], if_not_exists=True)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_outline, _m003_provenance, _m004_alternatives]
+def _m005_bible_timeline(db: sqlite_utils.Database) -> None:
+    """Facts that hold from a chapter on (a marriage and its new name, a death), and proposals."""
+    if "timeline" not in db["bible"].columns_dict:
+        db["bible"].add_column("timeline", str)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_outline, _m003_provenance, _m004_alternatives,
+                               _m005_bible_timeline]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

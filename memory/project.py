@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from memory.bible import BibleEntry, load_bible
+from memory.bible import BibleEntry, entries_at, load_bible
 from memory.pyramid import Pyramid
 from memory.store import ChunkRef, Document, ProjectStore
 from memory.summaries import refresh_extractive
@@ -68,13 +68,19 @@ class Project:
     def chunks(self) -> list[ChunkRef]:
         return self.pyramid.refs
 
-    def bible(self) -> list[BibleEntry]:
-        """The story bible, re-read only when an entry changed."""
+    def bible(self, at_chapter: int | None = None) -> list[BibleEntry]:
+        """The story bible, re-read only when an entry changed; as it stands in chapter
+        ``at_chapter`` (1-based) when given, with the dated facts that hold there."""
         marker = self.store.get_setting("bible_version", 0)
         if marker != self._bible_marker:
             self._bible = load_bible(self.store)
             self._bible_marker = marker
-        return self._bible
+        return self._bible if at_chapter is None else entries_at(self._bible, at_chapter)
+
+    def chapter_number(self, document_id: int) -> int | None:
+        """The 1-based number of the chapter document ``document_id``; None for front or back matter."""
+        chapters = [d.id for d in self.documents if d.kind == "chapter"]
+        return chapters.index(document_id) + 1 if document_id in chapters else None
 
     def ensure_summaries(self) -> int:
         """Extractive summaries for any stale group; returns how many were written.

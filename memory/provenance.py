@@ -16,16 +16,15 @@ only the text, and the records follow.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from memory.store import ProjectStore, now
+from memory.text_analysis import split_sentences
 
 AS_WRITTEN = "as written"
 EDITED = "edited since"
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"'])\s+")
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def _remains(passage: str, text: str) -> tuple[int, int]:
     """Where what is left of an edited passage is: from the first to the last of its sentences the
     text still holds, or else from its opening (or closing) words; (-1, -1) when none is left."""
     spans = []
-    for sentence in _SENTENCE_END.split(passage):
+    for sentence in split_sentences(passage):
         if len(sentence.split()) >= 4 and (at := text.find(sentence)) >= 0:
             spans.append((at, at + len(sentence)))
     if spans:

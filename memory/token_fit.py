@@ -8,11 +8,11 @@ step back only when the estimate ran over.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from memory.text_analysis import sentence_ends, sentence_starts
+
 TokenCounter = Callable[[str], int]
-_SENTENCE_START = re.compile(r"(?<=[.!?\u201d\"'])\s+(?=\S)")
 _MAX_STEPS = 12
 
 
@@ -59,18 +59,21 @@ def _clean_start(text: str, start: int) -> str:
     paragraph = window.find("\n\n", 0, reach)
     if paragraph >= 0:
         return window[paragraph + 2:]
-    sentence = _SENTENCE_START.search(window, 0, reach)
-    if sentence:
-        return window[sentence.end():]
+    starts = [start for start in sentence_starts(window[: reach + 8]) if start <= reach]
+    if starts:
+        return window[starts[0]:]
     space = window.find(" ")
     return window[space + 1:] if 0 <= space < reach else window
 
 
 def _clean_end(text: str, end: int) -> str:
     head = text[:end]
-    for mark in (". ", "! ", "? ", "\u201d ", "\n\n"):
-        cut = head.rfind(mark)
-        if cut > len(head) - max(40, len(head) // 7):
-            return head[: cut + len(mark)].rstrip()
+    reach = max(40, len(head) // 7)
+    paragraph = head.rfind("\n\n")
+    ends = [cut for cut in sentence_ends(text[max(0, end - reach): end + 8]) if cut <= reach]
+    if ends:
+        return text[: max(0, end - reach) + ends[-1]].rstrip()
+    if paragraph > len(head) - reach:
+        return head[:paragraph].rstrip()
     space = head.rfind(" ")
     return head[:space].rstrip() if space > 0 else head

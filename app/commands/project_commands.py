@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 import json
 import signal
 import sys
@@ -26,7 +27,7 @@ from engine.workflows.exporting import (
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.assembler import assemble
-from memory.bible import BibleEntry, delete_entry, load_bible, save_entry
+from memory.bible import KINDS, BibleEntry, DatedFact, confirm_proposals, delete_entry, load_bible, save_entry
 from memory.cursor import cursor_at
 from memory.store import ProjectReadOnlyError, ProjectStore
 from memory.writer_lock import ProjectBusyError
@@ -219,14 +220,27 @@ def _register_bible(subcommands: argparse._SubParsersAction) -> None:
     edit = actions.add_parser("set", help="add or change an entry (the writer's entries are kept on re-import)",
                               description="Add or change an entry; what you set is never overwritten.")
     edit.add_argument("name")
-    edit.add_argument("--kind", choices=["character", "place", "thing"])
+    edit.add_argument("--kind", choices=list(KINDS))
     edit.add_argument("--pronouns", help="e.g. she/her")
     edit.add_argument("--alias", action="append", default=[], help="another name (repeatable)")
     edit.add_argument("--fact", action="append", default=[], help="a fact (repeatable)")
+    edit.add_argument("--from-chapter", type=_chapter_number, metavar="N",
+                      help="the facts and names given hold only from chapter N on (a marriage, a death, a move)")
     edit.set_defaults(run=run_bible_set)
+    confirm = actions.add_parser("confirm", help="accept an entry's proposed changes of name",
+                                 description="Accept the changes extraction proposes for an entry "
+                                             "(\"Miss Lucas\" becoming \"Mrs. Collins\" from a chapter on).")
+    confirm.add_argument("name")
+    confirm.set_defaults(run=run_bible_confirm)
     remove = actions.add_parser("remove", help="delete an entry", description="Delete an entry.")
     remove.add_argument("name")
     remove.set_defaults(run=run_bible_remove)
+
+
+def _chapter_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a chapter number is 1 or more, not {value!r}")
+    return int(value)
 
 
 def _store(args: argparse.Namespace) -> ProjectStore:
@@ -237,10 +251,12 @@ def run_bible_list(args: argparse.Namespace) -> int:
     with ProjectStore(project_path(args.project), read_only=True) as store:
         entries = load_bible(store)
     if args.json:
-        print(json.dumps([entry.__dict__ for entry in entries], indent=2, ensure_ascii=False))
+        print(json.dumps([asdict(entry) for entry in entries], indent=2, ensure_ascii=False))
     else:
         for entry in entries:
             print(f"{entry.line():60} {entry.kind:10} {entry.mentions:5}  {', '.join(entry.aliases)}")
+            for dated in entry.timeline:
+                print(f"    {dated.describe()}")
     return 0
 
 
@@ -250,11 +266,28 @@ def run_bible_set(args: argparse.Namespace) -> int:
         entry = existing.get(args.name, BibleEntry(name=args.name))
         entry.kind = args.kind or entry.kind
         entry.pronouns = args.pronouns if args.pronouns is not None else entry.pronouns
-        entry.aliases = list(dict.fromkeys(entry.aliases + args.alias))
-        entry.facts = list(dict.fromkeys(entry.facts + args.fact))
+        if args.from_chapter:
+            entry.timeline += [DatedFact(args.from_chapter, name=alias) for alias in args.alias]
+            entry.timeline += [DatedFact(args.from_chapter, fact=fact) for fact in args.fact]
+        else:
+            entry.aliases = list(dict.fromkeys(entry.aliases + args.alias))
+            entry.facts = list(dict.fromkeys(entry.facts + args.fact))
         entry.source = "writer"
         save_entry(store, entry)
     print(entry.line())
+    return 0
+
+
+def run_bible_confirm(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        entry = next((e for e in load_bible(store) if e.name == args.name), None)
+        if entry is None:
+            raise ProjectError(f"The story bible has no entry named {args.name!r}.")
+        if not entry.proposals():
+            raise ProjectError(f"{args.name} has no proposed changes to confirm.")
+        entry = confirm_proposals(store, args.name)
+    for dated in entry.timeline:
+        print(f"{entry.name}: {dated.describe()}")
     return 0
 
 

@@ -32,7 +32,6 @@ from memory.outline import Outline, OutlineNode
 from memory.outline_store import add_children, load_outline, update_node
 from memory.project import Project
 from memory.provenance import record_passage
-from memory.store import Document
 
 PASSAGE_ATTEMPTS = 3
 REWRITES = 1
@@ -270,7 +269,8 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
     document = chapter_document(project, chapter)
     words = words or leaf.target_words or DEFAULT_WORDS["beat"]
     report = report if report is not None else DraftReport()
-    people, bible, known = beat_people(project, leaf), project.bible(), book_names(project)
+    bible = project.bible(at_chapter=project.chapter_number(document.id))
+    people, known = beat_people(project, leaf, bible), book_names(project)
     # A try after the first starts with the beat's first character's name: a small base model
     # that lost the scene (in a loop of its own, or in another text) is pulled back to it.
     name = name_as_planned(people[0], _plan_text(leaf)) if people else ""
@@ -310,9 +310,11 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
     return min(flawed, key=lambda item: item[:4])[4] if flawed else ""
 
 
-def beat_people(project: Project, node: OutlineNode) -> list[BibleEntry]:
-    """The bible's characters the beat's plan mentions, the most mentioned first."""
-    return [entry for entry, _ in entries_mentioned(project.bible(), _plan_text(node)) if entry.kind == "character"]
+def beat_people(project: Project, node: OutlineNode, bible: list[BibleEntry] | None = None) -> list[BibleEntry]:
+    """The bible's characters the beat's plan mentions, the most mentioned first; ``bible`` is
+    the bible as it stands where the beat is written (the whole book's by default)."""
+    entries = project.bible() if bible is None else bible
+    return [entry for entry, _ in entries_mentioned(entries, _plan_text(node)) if entry.kind == "character"]
 
 
 def name_as_planned(entry: BibleEntry, plan: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from memory.extractive import sentences
+from memory.text_analysis import sentence_ends, sentences, split_sentences
 
 _NOTE = re.compile(r"\[[^\]]*\]?")
 _ASIDE = re.compile(r" ?\(([^()\n]{1,160})\)")
@@ -29,9 +29,7 @@ COMMENTARY_MARKERS = 1
 about") is a review or a blurb, not the book's prose. Such phrases are rare in novels: of
 the shared novels' 250-word stretches, none of 487 in Pride and Prejudice has one, and 2
 of 275 in Treasure Island ("the reader", "the author", in asides)."""
-_LAST_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s|$)")
 _WORD = re.compile(r"[a-z']+")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?][\"'\u201d\u2019)]) +|(?<=[.!?]) +")
 ECHO_SHARE = 0.6
 """A paragraph whose words are mostly the outline note's is an echo of it."""
 LOOP_WORDS = 6
@@ -125,7 +123,7 @@ def _grams(key: str) -> list[tuple[str, ...]]:
 def _without_repeats(paragraph: str, seen: _Seen) -> str:
     """The paragraph without sentences already written (or nearly); remembers the new ones."""
     kept = []
-    for piece in _SENTENCE_SPLIT.split(paragraph):
+    for piece in split_sentences(paragraph):
         key = _key(piece)
         if seen.repeats(key):
             continue
@@ -140,7 +138,7 @@ def _key(sentence: str) -> str:
 
 def trim_to_sentence(text: str) -> str:
     """Cut after the last full stop (or ! or ?) so a passage never ends mid-sentence."""
-    ends = list(_LAST_SENTENCE_END.finditer(text))
+    ends = sentence_ends(text.rstrip())
     if not ends:  # one unfinished sentence: better kept than lost
         return text.strip()
-    return text[: ends[-1].end()].strip()
+    return text[: ends[-1]].strip()
