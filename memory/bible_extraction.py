@@ -43,6 +43,7 @@ PLACE_WORDS = frozenset(
     "Harbor Bridge Church Cathedral Chapel Mill Farm Inn Tavern Station Hotel Parsonage Rectory Vicarage "
     "Cottage Grange Place Gardens Buildings Terrace Row Hill Hills Mount Mountain Moor Mire Marsh Heath Wood "
     "Woods Forest Valley Vale Cove Head Point Cape River Lake Sea Pass Gate Green Common Cross End Town City "
+    "Grove Heights Towers Fields Meadows Springs Wells Walk Crescent Gate Bridge Quay Wharf Pier "
     "Village Hospital School Institution Academy College Asylum Prison Gaol Tower Palace Fort Port".split()
 )
 """Last words that make a name a place: "Lucas Lodge" is not Mr. Lucas."""
@@ -152,9 +153,10 @@ def _is_name(form: _Form, forms: dict[str, _Form], lower: Counter[str], text: st
     """Whether a form names somebody or somewhere rather than being a capitalised word."""
     if form.title:
         return True
-    if form.mid == 0:
-        return False  # only ever at a sentence's start: "Yes", "Tell", a heading's words
     words = [w for w in form.words if w not in PARTICLES]
+    if form.mid == 0:  # only ever at a sentence's start: "Yes", "Tell", a heading's words; or a full
+        # name that opens its paragraphs ("Marguerite Okafor walked..."), none of whose words is common
+        return len(words) > 1 and form.count >= 2 and not any(lower[w.lower()] for w in words)
     if len(words) == 1:
         word = words[0]
         if word in NOT_NAMES:
@@ -181,6 +183,11 @@ def _evidence(forms: dict[str, _Form]) -> frozenset[str]:
                 words.update(form.words)
         _EVIDENCE_CACHE[key] = frozenset(words)
     return _EVIDENCE_CACHE[key]
+
+
+def _given_of(words: list[str]) -> str:
+    """The given name of a full name: its first word, or two for a saint's name ("St. John")."""
+    return " ".join(words[:2]) if words[0] in ("St.", "St") and len(words) > 2 else words[0]
 
 
 def _family_of(words: list[str]) -> str:
@@ -211,7 +218,7 @@ class _Reading:
         self.family_names = {_family_of(form.words) for form in self.fulls.values()}
         self.given_names = Counter()
         for form in self.fulls.values():
-            self.given_names[form.words[0]] += form.count
+            self.given_names[_given_of(form.words)] += form.count
         self.together = self._side_by_side()
         self.form_votes = self._form_votes()
 
@@ -219,7 +226,7 @@ class _Reading:
         """"the Lucases", "the Miss Steeles": a family's name in the plural."""
         last = form.words[-1]
         stems = (last[:-1], last[:-2]) if last.endswith("es") else (last[:-1],) if last.endswith("s") else ()
-        return any(stem and (stem in self.forms or f"Mr. {stem}" in self.forms or f"Mrs. {stem}" in self.forms)
+        return any(stem and any(f"{title} {stem}" in self.forms for title in ("Mr.", "Mrs.", "Miss", "Lady", "Sir"))
                    for stem in stems) and not last.endswith("ss")
 
     def _form_votes(self) -> dict[str, Counter[str]]:
@@ -294,18 +301,17 @@ class _Reading:
     def _join_full_names(self, joins: _Joins) -> None:
         """"Miss Elizabeth Bennet" is "Elizabeth Bennet", written so or not; "Mrs. John Knightley"
         is not "John Knightley" when a man is called so."""
-        men_named = {f.name for f in self.forms.values() if f.title_class == "man" and len(f.words) > 1}
         for key, form in self.forms.items():
             if not form.title or len(form.words) < 2 or key in self.groups or form.words[-1] in PLACE_WORDS:
                 continue
-            if form.title_class == "wife" and form.name in men_named:
-                continue
+            if form.title_class == "wife" and self._form_lean(form.name) != "she/her":
+                continue  # "Mrs. John Knightley" is John Knightley's wife; "Mrs. Laura Lyons" is Laura
             self.fulls.setdefault(form.name, _Form(form.name, "", form.name))
             joins.join(form.name, key)
         self.family_names = {_family_of(form.words) for form in self.fulls.values()}
         for form in self.fulls.values():
             if form.name not in self.forms:
-                self.given_names[form.words[0]] += 0
+                self.given_names[_given_of(form.words)] += 0
 
     def _join_shorter_names(self, joins: _Joins) -> None:
         """"Long John" and "John Silver" are "Long John Silver" when no other name holds them."""
@@ -319,7 +325,7 @@ class _Reading:
     def _join_given_names(self, joins: _Joins) -> None:
         by_given: defaultdict[str, list[_Form]] = defaultdict(list)
         for form in self.fulls.values():
-            by_given[form.words[0]].append(form)
+            by_given[_given_of(form.words)].append(form)
         family_weight = Counter()
         for form in self.forms.values():
             family_weight[form.words[-1]] += form.count
@@ -331,12 +337,21 @@ class _Reading:
             top = max(fulls, key=lambda f: weight[f.name])
             family_word = any(f.title and f.name == given and self._role(f) == "family" for f in self.forms.values())
             if given in self.forms and total and weight[top.name] >= GIVEN_SHARE * total \
-                    and self._uses(top.name) >= 2 and given not in self.places and not family_word:
+                    and self._trusted(top.name) and given not in self.places and not family_word:
                 joins.join(top.name, given)
         for key, form in self.forms.items():  # "Miss Elizabeth", "Lady Catherine", "Aunt Emma"
             if form.title and len(form.words) == 1 and self._role(form) == "given" and form.name in self.forms:
                 if self._class_fits(joins, form.title_class, form.name):
                     joins.join(form.name, key)
+
+    def _trusted(self, name: str) -> bool:
+        """Whether a full name may join others: written twice or more, or once of a family the
+        book names with titles ("Caroline Bingley" beside "Miss Bingley"), not a stray pairing
+        ("from London Lydia came") or a title page's "Jane Austen"."""
+        if self._uses(name) >= 2:
+            return True
+        family = _family_of(name.split())
+        return any(f.title and f.name == family for f in self.forms.values())
 
     def _uses(self, name: str) -> int:
         """How often a full name is written, with a title or without."""
@@ -344,23 +359,30 @@ class _Reading:
 
     def _join_nicknames(self, joins: _Joins) -> None:
         """"Lizzy" is Elizabeth when one Elizabeth is in the book and no Lizzy of her own."""
-        givens = {word for word in self.given_names if word in self.forms} | {
-            form.name for form in self.forms.values() if form.title and len(form.words) == 1
-            and self._role(form) == "given"}
+        givens: defaultdict[str, set[str]] = defaultdict(set)  # a given name and the nodes that bear it
+        for word in self.given_names:
+            if word in self.forms:
+                givens[word].add(word)
+        for full in self.fulls.values():
+            if self._trusted(full.name):
+                givens[_given_of(full.words)].add(full.name)
+        for form in self.forms.values():
+            if form.title and len(form.words) == 1 and self._role(form) == "given":
+                givens[form.name].add(form.text)
         for key, form in self.forms.items():
             if form.title or len(form.words) > 1 or key in self.family_names:
                 continue
-            owners = {joins.root(g) for g in givens if g != key and _same_given_name(key, g)
-                      and not self._other_family(key, g)}
+            owners = {joins.root(node) for g, nodes in givens.items() if g != key and _same_given_name(key, g)
+                      and not self._other_family(key, g) for node in nodes}
             if len(owners) == 1:
                 joins.join(owners.pop(), key)
 
     def _other_family(self, nickname: str, given: str) -> bool:
         """Whether the nickname is the given name of a full name of another family than the given
         name's: "Eliza Reed" is not an Elizabeth of another family."""
-        own = {_family_of(f.words) for f in self.fulls.values() if f.words[0] == nickname}
-        theirs = {_family_of(f.words) for f in self.fulls.values() if f.words[0] == given}
-        return bool(own) and not (own & theirs)
+        own = {_family_of(f.words) for f in self.fulls.values() if _given_of(f.words) == nickname}
+        theirs = {_family_of(f.words) for f in self.fulls.values() if _given_of(f.words) == given}
+        return bool(own) and bool(theirs) and not (own & theirs)
 
     def _join_titled_families(self, joins: _Joins) -> None:
         """"Miss Woodhouse" is Emma Woodhouse: the one person of the family her title fits."""
@@ -369,18 +391,33 @@ class _Reading:
                 continue
             family = form.name
             candidates = [full for full in self.fulls.values() if _family_of(full.words) == family
-                          and self._class_fits(joins, form.title_class, full.name)]
+                          and self._uses(full.name) >= 2 and self._class_fits(joins, form.title_class, full.name)]
             candidates = [c for c in candidates if not self.apart(joins, c.name, key, family.split()[-1])]
-            if len(candidates) > 1 or form.title_class == "maid":
-                # "Mr. John Knightley" is not "Mr. Knightley", nor "Miss Elizabeth Bennet" "Miss Bennet":
-                # the bare title names the head of the family, or its eldest daughter
+            if form.title_class == "maid" and len(self._daughters(family)) > 1:
+                continue  # "Miss Bennet" is the eldest of several: which one, the text does not say
+            if len(candidates) > 1:
+                # "Mr. John Knightley" is not "Mr. Knightley": the bare title names the head of the family
                 candidates = [c for c in candidates
                               if self._titled_uses(c.name, form.title_class) < 2]
             if len(candidates) == 1:
                 joins.join(candidates[0].name, key)
+            elif not candidates and not form.title_class and f"Mr. {family}" in self.forms \
+                    and not self.apart(joins, f"Mr. {family}", key, family.split()[-1]):
+                joins.join(f"Mr. {family}", key)  # "Captain Weston" is Mr. Weston, "Dr. Lydgate" Mr. Lydgate
+
+    def _daughters(self, family: str) -> set[str]:
+        """The given names the text gives unmarried women of a family ("Miss Lydia Bennet", "Miss Jane")."""
+        return {_given_of(f.words) for f in self.forms.values()
+                if f.title_class == "maid" and len(f.words) > 1 and _family_of(f.words) == family}
 
     def _titled_uses(self, name: str, title_class: str) -> int:
         return sum(f.count for f in self.forms.values() if f.name == name and f.title and f.title_class == title_class)
+
+    def _form_lean(self, name: str) -> str:
+        """The pronoun the sentences naming ``name`` (or its given name) alone favour, or ""."""
+        votes: Counter[str] = Counter(self.form_votes.get(name, {}))
+        votes.update(self.form_votes.get(name.split()[0], {}))
+        return _decided(votes)
 
     def _lean(self, joins: _Joins, key: str) -> str:
         """The pronoun the sentences naming an entry's forms alone favour, or ""."""
@@ -399,7 +436,7 @@ class _Reading:
             if title_class == "man":
                 return lean != "she/her"
             if title_class in ("wife", "maid", "woman"):
-                return lean != "he/him" and title_class != "wife"
+                return lean == "she/her" if title_class == "wife" else lean != "he/him"
             return True
         if not title_class:
             return True
@@ -446,7 +483,38 @@ class _Reading:
                     f.title and f.name == head for f in self.forms.values()):
                 joins.join(head, key)
 
+    def _attach_rare_forms(self, joins: _Joins, min_mentions: int) -> None:
+        """A form too rare to be an entry of its own ("Miss Elizabeth March", "Robert Brocklehurst")
+        joins the one entry that has its given name, else the one of its family its title fits."""
+        totals: Counter[str] = Counter()
+        for key, form in self.forms.items():
+            totals[joins.root(key)] += form.count
+        kept = {root for root, total in totals.items() if total >= min_mentions}
+        by_word: defaultdict[str, set[str]] = defaultdict(set)
+        for key, form in self.forms.items():
+            root = joins.root(key)
+            if root in kept and key not in self.places and key not in self.groups:
+                by_word[form.name].add(root)
+                if len(form.words) > 1:
+                    by_word[_family_of(form.words)].add(root)
+        for key, form in list(self.forms.items()):
+            if joins.root(key) in kept or key in self.places or key in self.groups:
+                continue
+            if len(form.words) > 1:
+                owners = by_word[_given_of(form.words)] & by_word[_family_of(form.words)] \
+                    or by_word[_given_of(form.words)]
+                if len(owners) != 1:
+                    owners = {root for root in by_word[_family_of(form.words)]
+                              if self._class_fits(joins, form.title_class, root)}
+            elif form.title and self._role(form) == "family":
+                owners = {root for root in by_word[form.name] if self._class_fits(joins, form.title_class, root)}
+            else:
+                continue
+            if len(owners) == 1:
+                joins.join(owners.pop(), key)
+
     def entries(self, joins: _Joins, min_mentions: int) -> list[FoundEntry]:
+        self._attach_rare_forms(joins, min_mentions)
         members: defaultdict[str, list[str]] = defaultdict(list)
         for key in self.forms:
             members[joins.root(key)].append(key)
@@ -514,6 +582,9 @@ class _Reading:
             return "group"
         if any(k in self.places for k in keys) or sum(f.after_the for f in forms) > sum(f.mid for f in forms) / 2:
             return "place"
+        mid = sum(f.mid for f in forms)
+        if not any(f.title for f in forms) and mid and sum(f.any_place for f in forms) >= 0.5 * mid:
+            return "place"  # "to Coombe Tracey", "at Maple Grove": somewhere, whatever its words
         if any(f.title for f in forms) or sum(self.forms[k].count for k in keys if k in self.fulls) * 4 \
                 >= sum(f.count for f in forms):
             return "character"
@@ -536,8 +607,8 @@ class _Reading:
                 entry.pronouns = CLASS_PRONOUNS[next(iter(classes))]
                 continue
             broad, close = _decided(nearby[entry.name]), _decided(following[entry.name])
-            if (close or broad) and not (close and broad and close != broad):
-                entry.pronouns = close or broad
+            if close and close == broad or (close or broad) and entry.mentions >= 50 and not (close and broad):
+                entry.pronouns = close or broad  # a minor character needs both readings to agree
             elif not classes and not any(k in self.fulls for k in entry.all_names()) \
                     and len(entry.name.split()) == 1 and self._placeish(entry):
                 entry.kind = "place"  # a name nobody calls he or she, often after "to": somewhere
@@ -603,7 +674,8 @@ def _same_given_name(nickname: str, given: str) -> bool:
     if a in _nicknames_of(b):
         return True
     is_given = bool(_nicknames_of(a)) or bool(_nicknames_of(b))  # "Mary" and "Maria" are two names
-    return not is_given and bool(table.canonicals_of(a) & table.canonicals_of(b))
+    alike = a[:3] == b[:3]  # "Bill" and "Billy", not "Fritz" and "Fred"
+    return not is_given and alike and bool(table.canonicals_of(a) & table.canonicals_of(b))
 
 
 def _decided(tally: Counter[str]) -> str:

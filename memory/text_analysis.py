@@ -62,7 +62,7 @@ NEVER_NAMES = frozenset(
     "Neither Whatever Whoever However Therefore Thus Hence Meanwhile Besides Good Dear Well Pray Come Go "
     "Look See Say Tell Ask Thank Thanks Please Nothing Everything Something Anything Nobody Everybody "
     "Somebody Anybody Never Ever Always Sometimes Again Whether Also Too Oh O Ah Alas Hush Ha Halloa "
-    "Hallo Hello Bah Pooh Pshaw Humph Hurrah Hurra Avast Belay Behold Bless Lo Hark Fie Egad Zounds Ugh "
+    "Poor Hallo Hello Bah Pooh Pshaw Humph Hurrah Hurra Avast Belay Behold Bless Lo Hark Fie Egad Zounds Ugh "
     "Mr Mrs Ms Dr Mister Madam Madame Mademoiselle Monsieur Sir Lady Lord Miss Captain Colonel "
     "Chapter Part Book Volume Prelude Finale Preface Contents Introduction Epilogue Prologue Appendix Note "
     "OK Ok Mm Hm Hmm Um".split()

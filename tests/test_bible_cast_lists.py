@@ -34,13 +34,23 @@ def test_the_top_entries_are_the_cast_and_the_cast_is_found(scores, novel: str) 
     score = scores[novel]
     assert score.precision >= 0.9, score.wrong_in_top
     assert score.recall >= 0.9, score.missed
-    assert score.alias_accuracy >= 0.42, score.aliases_wrong
-    assert score.pronoun_accuracy >= 0.85, score.pronouns_wrong
+    assert score.alias_accuracy >= 0.45, score.aliases_wrong
+    assert score.pronoun_accuracy >= 0.88, score.pronouns_wrong
 
 
 def test_over_the_novels_names_and_pronouns_go_to_the_right_person(scores) -> None:
-    assert statistics.mean(s.alias_accuracy for s in scores.values()) >= 0.52
-    assert statistics.mean(s.pronoun_accuracy for s in scores.values()) >= 0.93
+    assert statistics.mean(s.alias_accuracy for s in scores.values()) >= 0.56
+    assert statistics.mean(s.pronoun_accuracy for s in scores.values()) >= 0.95
+
+
+def test_the_cast_line_names_the_cast(pride_project, treasure_project, corpus: Path) -> None:
+    """At 12 cursors of each quick novel, the names in the prompt's cast line are listed people
+    and places (or ones the list leaves out on purpose)."""
+    from bench.bible import cast_line_share
+
+    for project, novel in ((pride_project, "pride_and_prejudice"), (treasure_project, "treasure_island")):
+        share, strays = cast_line_share(project, read_cast(corpus / "cast" / f"{novel}.cast.tsv"))
+        assert share >= 0.8, strays
 
 
 def test_a_married_name_is_proposed_from_the_chapter_it_is_first_used(corpus: Path) -> None:
