@@ -118,7 +118,7 @@ def score_bible(entries: list[Entry], cast: CastList, top: int = 30) -> BibleSco
             if member.canonical in seen:
                 duplicates.append(f"{entry.name} (again {member.canonical})")
             seen.add(member.canonical)
-        elif any(normal(name) in cast.left_out for name in entry.names()):
+        elif normal(entry.name) in cast.left_out:
             counted += 1
             left_out.append(entry.name)
         else:

@@ -75,6 +75,23 @@ def test_bible_set_and_list(imported: Path) -> None:
     assert jim["facts"] == ["the narrator"] and jim["source"] == "writer" and jim["pronouns"] == "he/him"
 
 
+def test_bible_facts_from_a_chapter_and_confirming(imported: Path) -> None:
+    """A name given from chapter 20 on is listed as dated; confirming an entry with nothing
+    proposed is one sentence, and so is a chapter number of 0: bad input, exit 2."""
+    project = str(imported)
+    set_ = draftsmith("bible", "--project", project, "set", "Ben Gunn", "--alias", "Gunn the Rich",
+                      "--from-chapter", "20")
+    assert set_.returncode == 0 and "from chapter 20: called Gunn the Rich" in set_.stdout
+    listed = json.loads(draftsmith("bible", "--project", project, "--json").stdout)
+    ben = next(entry for entry in listed if entry["name"] == "Ben Gunn")
+    assert ben["timeline"] == [{"chapter": 20, "fact": "", "name": "Gunn the Rich", "proposed": False}]
+    assert "Gunn the Rich" not in ben["aliases"]
+    refused = draftsmith("bible", "--project", project, "confirm", "Ben Gunn")
+    assert refused.returncode == 2 and "no proposed changes" in refused.stderr
+    bad = draftsmith("bible", "--project", project, "set", "Ben Gunn", "--fact", "rich", "--from-chapter", "0")
+    assert bad.returncode == 2
+
+
 def test_missing_project_and_bad_manuscript_exit_2(tmp_path: Path) -> None:
     result = draftsmith("context", "--project", str(tmp_path / "none.draftsmith"))
     assert result.returncode == 2 and "There is no project" in result.stderr

@@ -389,3 +389,32 @@ async def test_ctrl_b_drafts_with_the_same_checks_as_the_draft_command(sample_pr
         assert workspace.editor.pending.text == ON_TOPIC  # the rewrite, as `draft` would keep
         await pilot.press("ctrl+y")
         assert stored_text(sample_project, "The Cutter").endswith(ON_TOPIC)
+
+
+async def test_the_writer_confirms_a_change_and_removes_an_entry_in_the_bible_tab(sample_project: Path) -> None:
+    """C on a row with a proposed change confirms it; Delete removes an entry for good."""
+    from memory.bible import BibleEntry, DatedFact, extract_bible, load_bible, rejected_names, save_entry
+
+    with ProjectStore(sample_project) as store:
+        extract_bible(store)  # as an import does; the entries below stand for what it might find
+        save_entry(store, BibleEntry("Mirelle", pronouns="she/her", mentions=900,
+                                     timeline=[DatedFact(2, name="Mrs. Brand", proposed=True)]))
+        save_entry(store, BibleEntry("Lantern", kind="thing", mentions=800))
+    app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        await pilot.press("alt+b")
+        table = workspace.side.query_one("#bible-table")
+        table.focus()
+        table.move_cursor(row=table.get_row_index("Mirelle"))
+        await pilot.press("c")
+        await wait_until(pilot, lambda: "from chapter 2: called Mrs. Brand" in str(table.get_row("Mirelle")[3]))
+        assert "proposed" not in str(table.get_row("Mirelle")[3])
+        table.move_cursor(row=table.get_row_index("Lantern"))
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: "Lantern" not in [str(key.value) for key in table.rows])
+    with ProjectStore(sample_project, read_only=True) as store:
+        mirelle = next(entry for entry in load_bible(store) if entry.name == "Mirelle")
+        assert mirelle.source == "writer" and not mirelle.proposals()
+        assert "Lantern" in rejected_names(store)
+        assert mirelle.at(2).all_names()[1] == "Mrs. Brand" and "Mrs. Brand" not in mirelle.at(1).all_names()

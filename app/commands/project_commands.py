@@ -24,10 +24,11 @@ from engine.workflows.exporting import (
     provenance_sidecar,
     sidecar_path,
 )
+from engine.workflows.bible_edits import confirm_changes, remove_entry, set_entry
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.assembler import assemble
-from memory.bible import KINDS, BibleEntry, DatedFact, confirm_proposals, delete_entry, load_bible, save_entry
+from memory.bible import KINDS, load_bible
 from memory.cursor import cursor_at
 from memory.store import ProjectReadOnlyError, ProjectStore
 from memory.writer_lock import ProjectBusyError
@@ -262,30 +263,17 @@ def run_bible_list(args: argparse.Namespace) -> int:
 
 def run_bible_set(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        existing = {entry.name: entry for entry in load_bible(store)}
-        entry = existing.get(args.name, BibleEntry(name=args.name))
-        entry.kind = args.kind or entry.kind
-        entry.pronouns = args.pronouns if args.pronouns is not None else entry.pronouns
-        if args.from_chapter:
-            entry.timeline += [DatedFact(args.from_chapter, name=alias) for alias in args.alias]
-            entry.timeline += [DatedFact(args.from_chapter, fact=fact) for fact in args.fact]
-        else:
-            entry.aliases = list(dict.fromkeys(entry.aliases + args.alias))
-            entry.facts = list(dict.fromkeys(entry.facts + args.fact))
-        entry.source = "writer"
-        save_entry(store, entry)
+        entry = set_entry(store, args.name, kind=args.kind, pronouns=args.pronouns, aliases=args.alias,
+                          facts=args.fact, from_chapter=args.from_chapter)
     print(entry.line())
+    for dated in entry.timeline:
+        print(f"    {dated.describe()}")
     return 0
 
 
 def run_bible_confirm(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        entry = next((e for e in load_bible(store) if e.name == args.name), None)
-        if entry is None:
-            raise ProjectError(f"The story bible has no entry named {args.name!r}.")
-        if not entry.proposals():
-            raise ProjectError(f"{args.name} has no proposed changes to confirm.")
-        entry = confirm_proposals(store, args.name)
+        entry = confirm_changes(store, args.name)
     for dated in entry.timeline:
         print(f"{entry.name}: {dated.describe()}")
     return 0
@@ -293,6 +281,5 @@ def run_bible_confirm(args: argparse.Namespace) -> int:
 
 def run_bible_remove(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        if not delete_entry(store, args.name):
-            raise ProjectError(f"The story bible has no entry named {args.name!r}.")
+        remove_entry(store, args.name)
     return 0

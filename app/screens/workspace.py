@@ -29,14 +29,15 @@ from app.messages import ContextInspected, GenerationEnded, PendingReset, Prompt
 from app.origin_text import describe
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
-from app.widgets.side_panel import SidePanel
+from app.widgets.side_panel import BibleTable, SidePanel
 from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
-from engine.errors import DraftsmithError
+from engine.errors import DraftsmithError, ProjectError
 from engine.provenance import generation_record, keep_record, origins_at_offset, traced
 from memory.provenance import AS_WRITTEN
 from engine.styles import adapters_for, project_styles
+from engine.workflows.bible_edits import confirm_changes, remove_entry
 from engine.workflows.continuation import inspect_context
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
 from memory.drafts import chapter_document, record_draft
@@ -161,6 +162,25 @@ class WorkspaceScreen(Screen):
         self.editor.move_cursor(self.editor.document.end)  # where a writer usually goes on
         self.status.words = document.words
         self.status.activity = f"{document.title}"
+
+    @on(BibleTable.ConfirmRequested)
+    def confirm_bible_change(self, message: BibleTable.ConfirmRequested) -> None:
+        self._edit_bible(lambda: confirm_changes(self.project.store, message.name),
+                         f"{message.name}: the proposed change holds from its chapter on.")
+
+    @on(BibleTable.RemoveRequested)
+    def remove_bible_entry(self, message: BibleTable.RemoveRequested) -> None:
+        self._edit_bible(lambda: remove_entry(self.project.store, message.name),
+                         f"{message.name} is out of the bible, and stays out on re-import.")
+
+    def _edit_bible(self, edit, done: str) -> None:
+        try:
+            edit()
+        except ProjectError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.side.show_bible(self.project.bible())
+        self.notify(done)
 
     @on(Binder.DocumentChosen)
     def _document_chosen(self, message: Binder.DocumentChosen) -> None:

@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from app.widgets.context_inspector import ContextInspector
 from engine.workflows.style_fidelity import ParagraphFidelity
 from memory.bible import BibleEntry
 from memory.outline import Outline, OutlineNode
+
+
+class BibleTable(DataTable):
+    """The story bible, one row per entry; the writer confirms a proposed change (C) or
+    removes an entry that is nobody (Delete) from here."""
+
+    BINDINGS = [
+        Binding("c", "confirm", "Confirm change"),
+        Binding("delete", "remove", "Remove entry"),
+    ]
+
+    class ConfirmRequested(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    class RemoveRequested(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def _chosen(self) -> str | None:
+        if not self.row_count:
+            return None
+        return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+
+    def action_confirm(self) -> None:
+        if (name := self._chosen()) is not None:
+            self.post_message(self.ConfirmRequested(name))
+
+    def action_remove(self) -> None:
+        if (name := self._chosen()) is not None:
+            self.post_message(self.RemoveRequested(name))
 
 
 class SidePanel(Vertical):
@@ -21,7 +56,7 @@ class SidePanel(Vertical):
         with TabPane("Node", id="tab-node"):
             yield Static("Choose an outline node in the binder.", id="node-details")
         with TabPane("Bible", id="tab-bible"):
-            table = DataTable(id="bible-table", cursor_type="row", zebra_stripes=True)
+            table = BibleTable(id="bible-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("name", "kind", "pronouns", "facts")
             yield table
         with TabPane("Context", id="tab-context"):
@@ -49,11 +84,12 @@ class SidePanel(Vertical):
         self.query_one("#node-details", Static).update("\n".join(lines))
 
     def show_bible(self, entries: list[BibleEntry]) -> None:
-        table = self.query_one("#bible-table", DataTable)
+        table = self.query_one("#bible-table", BibleTable)
         table.clear()
         for entry in entries:
             names = ", ".join(entry.all_names())
-            table.add_row(names, entry.kind, entry.pronouns or "", "; ".join(entry.facts))
+            facts = [*entry.facts, *(dated.describe() for dated in entry.timeline)]
+            table.add_row(names, entry.kind, entry.pronouns or "", "; ".join(facts), key=entry.name)
 
     def show_style(self, scores: list[ParagraphFidelity], mean: float) -> None:
         """Per-paragraph fidelity, lowest first: where the draft drifts from the writer's voice."""
