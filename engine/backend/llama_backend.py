@@ -24,6 +24,7 @@ from llama_cpp.llama_grammar import LlamaGrammar
 from engine.backend.cache_reuse import reusable_tokens, reuse_cache, usable_prefix
 from engine.backend.chat_template import ChatTemplate, ChatTemplateError
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
+from engine.backend.llama_sampling import ProseSampler, vocab_end_tokens
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.markup_tokens import markup_tokens
 from engine.backend.prompt_style import choose_prompt_style
@@ -72,7 +73,8 @@ class LlamaBackend:
         self._adapters = AdapterSet(self._llm, self.info)
         self._markup_stops: tuple[str, ...] | None = None
         self._cache_snapshot = np.zeros(0, dtype=np.int64)
-        self._end_tokens: np.ndarray | None = None
+        self._end_tokens: list[int] | None = None
+        self._structured_finish = "stop"
         self._markup: list[tuple[int, str]] | None = None
         self.prompt_progress: Callable[[int, int], None] | None = None
         """Called with (prompt tokens read, prompt tokens in all) while a prompt is read."""
@@ -214,42 +216,71 @@ class LlamaBackend:
                 stats.prompt_seconds = time.perf_counter() - started
                 stats.stop_reason = "cancelled"
                 return
-            pieces = self._llm.create_completion(
-                tokens,
-                max_tokens=settings.max_tokens,
-                temperature=settings.temperature,
-                top_p=settings.top_p,
-                min_p=settings.min_p,
-                repeat_penalty=settings.repeat_penalty,
-                seed=settings.seed,
-                stop=list(settings.stop + template_stops + self._prose_stops(settings)) or None,
-                grammar=self._grammar(settings.json_schema),
-                logits_processor=self._no_early_end(len(tokens), settings),
-                stream=True,
-            )
-            finish_reason = "stop"
+            if settings.json_schema is not None:
+                pieces = self._structured(tokens, settings, template_stops)
+            else:
+                sampler = ProseSampler(self._llm, tokens, settings, self._end_token_list(),
+                                       settings.stop + template_stops + self._prose_stops(settings))
+                pieces = sampler.tokens(cancel)
             try:
-                for chunk in pieces:
-                    choice = chunk["choices"][0]
-                    text = choice["text"]
+                for text in pieces:
                     if text:
                         if first_piece_at is None:
                             first_piece_at = time.perf_counter()
                         yield text
-                    finish_reason = choice.get("finish_reason") or finish_reason
                     if cancel.is_set():
                         break
-            except ValueError as error:
+            except (RuntimeError, ValueError) as error:
                 raise BackendError(f"The model stopped with an error: {error}") from error
             finally:
                 pieces.close()
                 self._snapshot_cache()
                 ended = time.perf_counter()
                 first_piece_at = first_piece_at or ended
-                stats.generated_tokens = self._tokens_generated_since(len(tokens), settings.max_tokens)
+                if settings.json_schema is not None:
+                    stats.generated_tokens = self._tokens_generated_since(len(tokens), settings.max_tokens)
+                    stats.stop_reason = self._structured_finish
+                else:
+                    stats.generated_tokens = len(sampler.run.tokens)
+                    stats.stop_reason = sampler.run.stop_reason
+                    stats.rewinds = sampler.run.rewinds
+                    stats.evaluated_tokens += sampler.run.reread_tokens
                 stats.prompt_seconds = first_piece_at - started
                 stats.generation_seconds = ended - first_piece_at
-                stats.stop_reason = "cancelled" if cancel.is_set() else finish_reason
+                if cancel.is_set():
+                    stats.stop_reason = "cancelled"
+
+    def _structured(self, tokens: list[int], settings: SamplingSettings,
+                    template_stops: tuple[str, ...]) -> Iterator[str]:
+        """JSON that a schema's grammar holds to, through llama-cpp-python's own completion."""
+        self._structured_finish = "stop"
+        pieces = self._llm.create_completion(
+            tokens,
+            max_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+            top_p=settings.top_p,
+            min_p=settings.min_p,
+            repeat_penalty=settings.repeat_penalty,
+            seed=settings.seed,
+            stop=list(settings.stop + template_stops) or None,
+            grammar=self._grammar(settings.json_schema),
+            stream=True,
+        )
+        try:
+            for chunk in pieces:
+                choice = chunk["choices"][0]
+                yield choice["text"]
+                self._structured_finish = choice.get("finish_reason") or self._structured_finish
+        finally:
+            pieces.close()
+
+    def _end_token_list(self) -> list[int]:
+        """End-of-text, end-of-turn and markup tokens: none may end free prose before ``min_tokens``."""
+        if self._end_tokens is None:
+            markup = self._markup_tokens()  # each of them would end the prose as a stop
+            ends = {*vocab_end_tokens(self._llm), *(token for token, _ in markup)}
+            self._end_tokens = sorted(token for token in ends if token >= 0)
+        return self._end_tokens
 
     def _read_prompt(self, tokens: list[int], cached: int, cancel: threading.Event) -> bool:
         """Evaluate all but the prompt's last token after the cached prefix, reporting progress.
@@ -276,24 +307,6 @@ class LlamaBackend:
             if cancel.is_set():
                 return False
         return True
-
-    def _no_early_end(self, prompt_length: int, settings: SamplingSettings) -> llama_cpp.LogitsProcessorList | None:
-        """Forbid end-of-text and markup tokens until ``settings.min_tokens`` tokens are written."""
-        if settings.json_schema is not None or settings.min_tokens <= 0:
-            return None
-        if self._end_tokens is None:
-            vocab = self._llm._model.vocab
-            markup = self._markup_tokens()  # each of them would end the prose as a stop
-            ends = {self._llm.token_eos(), llama_cpp.llama_vocab_eot(vocab), *(token for token, _ in markup)}
-            self._end_tokens = np.array(sorted(token for token in ends if token >= 0), dtype=np.intp)
-        ends, floor = self._end_tokens, prompt_length + settings.min_tokens
-
-        def forbid_end(input_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-            if len(input_ids) < floor:
-                scores[ends] = -np.inf
-            return scores
-
-        return llama_cpp.LogitsProcessorList([forbid_end])
 
     def _prose_stops(self, settings: SamplingSettings) -> tuple[str, ...]:
         """Markup tokens end free prose; a grammar already keeps structured output to its form.

@@ -34,7 +34,29 @@ class SamplingSettings:
     temperature: float = 0.8
     top_p: float = 0.95
     min_p: float = 0.05
-    repeat_penalty: float = 1.1
+    repeat_penalty: float = 1.05
+    penalty_last_n: int = 256
+    """Tokens the repetition penalties look back over: the end of the prompt (the book's recent
+    text) and what this call wrote, not this call's tokens alone."""
+    frequency_penalty: float = 0.0
+    presence_penalty: float = 0.0
+    dry_multiplier: float = 0.8
+    """DRY ("don't repeat yourself"): a token that would extend a run already in the text is
+    penalised by multiplier x base^(run length - allowed length); 0 turns it off."""
+    dry_base: float = 1.75
+    dry_allowed_length: int = 2
+    dry_penalty_last_n: int = 1024
+    xtc_probability: float = 0.0
+    """XTC ("exclude top choices"): with this probability per token, the likeliest tokens above
+    ``xtc_threshold`` are dropped but the least likely of them; 0 turns it off."""
+    xtc_threshold: float = 0.1
+    top_n_sigma: float = 0.0
+    """Keep tokens within n standard deviations of the top logit; 0 turns it off."""
+    banned_phrases: tuple[str, ...] = ()
+    """Phrases the text may not contain: plain words, or a regular expression after "re:".
+    When the text completes one, generation goes back to where it began and tries again."""
+    worn_phrases: bool = False
+    """Also ban the built-in list of worn-out phrases (``engine.backend.banned_phrases``)."""
     seed: int | None = None
     stop: tuple[str, ...] = ()
     min_tokens: int = 1
@@ -61,6 +83,8 @@ class GenerationStats:
     generation_seconds: float = 0.0
     stop_reason: str = "stop"
     """``stop`` (end of text or a stop string), ``length`` or ``cancelled``."""
+    rewinds: int = 0
+    """Banned phrases taken back (the cache cut back to where each began)."""
 
     @property
     def tokens_per_second(self) -> float:
