@@ -16,13 +16,14 @@ from app.commands import (
     outline_command,
     project_commands,
     provenance_command,
+    sampler_command,
     style_command,
     write_command,
 )
 from engine.errors import DraftsmithError
 
 COMMANDS = (write_command, models_command, project_commands, outline_command, draft_command, style_command,
-            provenance_command)
+            provenance_command, sampler_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

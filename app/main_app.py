@@ -31,6 +31,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.projects import open_project, project_path
+from engine.sampler_presets import PRESET_ABOUT, project_sampler, save_project_sampler
 from engine.workflows.exporting import ExportOptions, export_to_file, free_export_path
 from engine.workflows.importing import import_into_project
 from engine.recent_projects import remember_project
@@ -131,13 +132,27 @@ class DraftsmithApp(App):
 
     @on(SamplingChanged)
     def _sampling_changed(self, message: SamplingChanged) -> None:
-        self.sampling = SamplingSettings(max_tokens=message.max_tokens, temperature=message.temperature)
-        self.write_screen.settings = self.sampling
-        if self.workspace is not None:
-            self.workspace.settings = self.sampling
+        self._use_sampling(SamplingSettings(max_tokens=message.max_tokens, temperature=message.temperature))
         if self.project is not None:
             self.project.store.set_setting("sampling", {"temperature": message.temperature,
                                                         "max_tokens": message.max_tokens})
+
+    def _use_sampling(self, base: SamplingSettings) -> None:
+        """The temperature and length chosen here, under the project's sampler preset and bans."""
+        self.sampling = project_sampler(self.project.store if self.project is not None else None, base)
+        self.write_screen.settings = self.sampling
+        if self.workspace is not None:
+            self.workspace.settings = self.sampling
+
+    def action_sampler_preset(self, preset: str) -> None:
+        if self.project is None:
+            self.notify("Open a project first: the preset is kept with it.", severity="warning")
+            return
+        save_project_sampler(self.project.store, preset=preset)
+        stored = self.project.store.get_setting("sampling") or {}
+        self._use_sampling(SamplingSettings(max_tokens=self.sampling.max_tokens,
+                                            temperature=float(stored.get("temperature", SamplingSettings.temperature))))
+        self.notify(f"Sampler: {preset}.")
 
     # -- projects -------------------------------------------------------------
 
@@ -174,9 +189,9 @@ class DraftsmithApp(App):
         self.project = message.project
         remember_project(project_path(str(message.project.store.path)))
         stored = self.project.store.get_setting("sampling")
-        if stored:
-            self.sampling = SamplingSettings(max_tokens=int(stored["max_tokens"]),
-                                             temperature=float(stored["temperature"]))
+        base = SamplingSettings(max_tokens=int(stored["max_tokens"]), temperature=float(stored["temperature"])) \
+            if stored else SamplingSettings(max_tokens=self.sampling.max_tokens)
+        self.sampling = project_sampler(self.project.store, base)
         self.workspace = WorkspaceScreen(self.project, self.sampling)
         await self.push_screen(self.workspace)
         self.workspace.status.session_goal = int(self.project.store.get_setting("session_goal", 1000))
@@ -277,6 +292,8 @@ class DraftsmithApp(App):
         yield SystemCommand("Export as EPUB", "An e-book beside the project file", lambda: self.action_export("epub"))
         yield SystemCommand("Models and sampling", "Choose or import a model", self.action_models)
         yield SystemCommand("Session word goal", "How many words this sitting aims for", self.action_session_goal)
+        for preset, about in PRESET_ABOUT.items():
+            yield SystemCommand(f"Sampler: {preset}", about, lambda preset=preset: self.action_sampler_preset(preset))
         yield SystemCommand("Help", "Every key", self.action_help)
         yield SystemCommand("Light or dark", "Switch between light and dark themes", self.action_toggle_theme)
         if isinstance(screen, WorkspaceScreen):

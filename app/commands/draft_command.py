@@ -8,9 +8,11 @@ import signal
 import sys
 import threading
 
-from app.commands.options import add_model_options, positive_int, prompt_style, temperature
+from app.commands.options import (
+    add_model_options, add_sampler_options, positive_int, prompt_style, sampler_from_args, temperature,
+    warn_unapplied,
+)
 from app.progress import PromptReadProgress, StderrProgress
-from engine.backend.protocol import SamplingSettings
 from engine.errors import ProjectError
 from engine.projects import open_project
 from engine.runtime import open_backend
@@ -33,6 +35,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--words", type=positive_int, metavar="W", help="target words per chapter (default: the outline's)")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--temperature", type=temperature, default=0.8)
+    add_sampler_options(parser)
     parser.add_argument("--show", action="store_true", help="stream the prose to stdout as it is written")
     parser.add_argument("--json", action="store_true", help="print the drafting report as JSON")
     add_model_options(parser)
@@ -69,7 +72,8 @@ def run_draft(args: argparse.Namespace) -> int:
                                n_ctx=args.n_ctx, progress=StderrProgress("Preparing the default model"))
         backend.prompt_progress = PromptReadProgress()
         apply_styles(backend, styles)
-        settings = SamplingSettings(temperature=args.temperature, seed=args.seed)
+        settings = sampler_from_args(args, project.store, temperature=args.temperature, seed=args.seed)
+        warn_unapplied(backend, settings)
         try:
             report = draft(backend, project, node_id, settings, args.words, cancel, _print_progress,
                            _print_text if args.show else None)

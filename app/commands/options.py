@@ -39,3 +39,73 @@ def temperature(text: str) -> float:
     if not 0.0 <= value <= 5.0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"{text} is not a temperature from 0 to 5")
     return value
+
+
+def add_sampler_options(parser: argparse.ArgumentParser) -> None:
+    """The sampler options of commands that write prose; they change this run only."""
+    from engine.sampler_presets import PRESETS
+
+    group = parser.add_argument_group("sampler (this run; `draftsmith sampler` changes a project's)")
+    group.add_argument("--sampler", choices=list(PRESETS), help="a preset (default: the project's, else balanced)")
+    group.add_argument("--ban", action="append", default=[], metavar="PHRASE",
+                       help="a phrase not to write (repeatable); 're:' starts a regular expression")
+    group.add_argument("--worn-phrases", choices=["on", "off"],
+                       help="ban the built-in list of worn-out phrases (default: the project's, else on)")
+    group.add_argument("--dry", type=non_negative, metavar="MULTIPLIER", help="DRY strength; 0 turns it off")
+    group.add_argument("--xtc", type=probability, metavar="PROBABILITY", help="XTC probability; 0 turns it off")
+    group.add_argument("--top-n-sigma", type=non_negative, metavar="N", help="top-n-sigma; 0 turns it off")
+
+
+def sampler_from_args(args: argparse.Namespace, store, **base):
+    """The project's sampler (or the defaults without one) with this run's options over it."""
+    from dataclasses import replace
+
+    from engine.backend.protocol import SamplingSettings
+    from engine.sampler_presets import preset_settings, project_sampler
+
+    settings = project_sampler(store, SamplingSettings(**base))
+    if args.sampler:
+        settings = replace(preset_settings(args.sampler, SamplingSettings(**base)),
+                           banned_phrases=settings.banned_phrases, worn_phrases=settings.worn_phrases)
+    changes: dict[str, object] = {}
+    if args.ban:
+        changes["banned_phrases"] = settings.banned_phrases + tuple(args.ban)
+    if args.worn_phrases:
+        changes["worn_phrases"] = args.worn_phrases == "on"
+    for option, name in (("dry", "dry_multiplier"), ("xtc", "xtc_probability"), ("top_n_sigma", "top_n_sigma")):
+        if getattr(args, option) is not None:
+            changes[name] = getattr(args, option)
+    settings = replace(settings, **changes)
+    from engine.backend.banned_phrases import compile_bans
+
+    compile_bans(settings.banned_phrases, settings.worn_phrases)  # a broken pattern stops the run before it starts
+    return settings
+
+
+def warn_unapplied(backend, settings) -> None:
+    """Say on stderr which sampler settings the backend cannot apply."""
+    import sys
+
+    from engine.backend.protocol import unapplied
+
+    missing = unapplied(backend.capabilities, settings)
+    if missing:
+        print(f"draftsmith: this server cannot apply {', '.join(name.replace('_', ' ') for name in missing)}; "
+              "the rest of the sampler is sent.", file=sys.stderr)
+
+
+def non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 100.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a number from 0 to 100")
+    return value
+
+
+def probability(text: str) -> float:
+    value = non_negative(text)
+    if value > 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a probability from 0 to 1")
+    return value

@@ -14,7 +14,10 @@ import signal
 import sys
 import threading
 
-from app.commands.options import add_model_options, positive_int, prompt_style, temperature
+from app.commands.options import (
+    add_model_options, add_sampler_options, positive_int, prompt_style, sampler_from_args, temperature,
+    warn_unapplied,
+)
 from app.commands.project_commands import parse_position
 from app.progress import PromptReadProgress, StderrProgress
 from engine.backend.protocol import Backend, SamplingSettings
@@ -49,6 +52,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-tokens", type=positive_int, default=200,
                         help="tokens to write per continuation (default 200)")
     parser.add_argument("--temperature", type=temperature, default=0.8)
+    add_sampler_options(parser)
     parser.add_argument("--seed", type=int, help="seed for a repeatable continuation")
     parser.add_argument("--stats", action="store_true", help="print tokens/s and cache reuse to stderr")
     parser.add_argument("--json", action="store_true",
@@ -96,7 +100,9 @@ def _continue(args: argparse.Namespace, project: Project | None) -> int:
     )
     apply_styles(backend, styles)
     backend.prompt_progress = PromptReadProgress()
-    settings = SamplingSettings(max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
+    settings = sampler_from_args(args, project.store if project is not None else None,
+                                 max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
+    warn_unapplied(backend, settings)
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from memory.errors import DraftsmithError
+
 WORN_PHRASES = (
     "a testament to", "shivers down her spine", "shivers down his spine", "shiver down her spine",
     "shiver down his spine", "barely above a whisper", "a mix of", "a mixture of", "sent shivers",
@@ -22,8 +24,10 @@ WORN_PHRASES = (
 writer imitates, so the text is better without it."""
 
 
-class BannedPhraseError(ValueError):
+class BannedPhraseError(DraftsmithError):
     """A phrase the writer gave cannot be used (an empty one, or a broken regular expression)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -204,8 +204,20 @@ class HttpBackend:
             "top_p": settings.top_p,
             "min_p": settings.min_p,
             "repeat_penalty": settings.repeat_penalty,
+            "repeat_last_n": settings.penalty_last_n,
+            "frequency_penalty": settings.frequency_penalty,
+            "presence_penalty": settings.presence_penalty,
+            # llama-server's names; a server that does not know them ignores them
+            "dry_multiplier": settings.dry_multiplier,
+            "dry_base": settings.dry_base,
+            "dry_allowed_length": settings.dry_allowed_length,
+            "dry_penalty_last_n": settings.dry_penalty_last_n,
+            "xtc_probability": settings.xtc_probability,
+            "xtc_threshold": settings.xtc_threshold,
             "stream": True,
         }
+        if settings.top_n_sigma > 0:
+            payload["top_n_sigma"] = settings.top_n_sigma
         if settings.seed is not None:
             payload["seed"] = settings.seed
         if settings.min_tokens > 0 and settings.json_schema is None:
@@ -244,7 +256,8 @@ class HttpBackend:
     @property
     def capabilities(self) -> BackendCapabilities:
         # Scoring works where the server echoes log-probabilities; ``score`` says so when it does not.
-        return BackendCapabilities(adapters=False, cache_inspection=False, scoring=True)
+        return BackendCapabilities(adapters=False, cache_inspection=False, scoring=True,
+                                   unsent=("banned_phrases", "worn_phrases", "penalize_prompt"))
 
     def cached_prefix(self, prompt: RenderedPrompt) -> None:
         """A server keeps its cache to itself."""

@@ -102,7 +102,8 @@ class ProseSampler:
         """A chain that has seen the book's recent tokens and what this call kept so far."""
         self._chain = _chain(self.llm, self.settings, self.bans, self.seed + self.run.rewinds)
         window = max(self.settings.penalty_last_n, self.settings.dry_penalty_last_n, 0)
-        for token in (self.prompt + written)[-window:] if window else []:
+        history = (self.prompt + written) if self.settings.penalize_prompt else written
+        for token in history[-window:] if window else []:
             self._chain.accept(token)
         return self._chain
 

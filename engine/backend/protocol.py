@@ -38,6 +38,8 @@ class SamplingSettings:
     penalty_last_n: int = 256
     """Tokens the repetition penalties look back over: the end of the prompt (the book's recent
     text) and what this call wrote, not this call's tokens alone."""
+    penalize_prompt: bool = True
+    """Whether the penalties and DRY see the end of the prompt as well as what this call writes."""
     frequency_penalty: float = 0.0
     presence_penalty: float = 0.0
     dry_multiplier: float = 0.8
@@ -124,6 +126,16 @@ class BackendCapabilities:
     """``cached_prefix`` says how much of a prompt is already read."""
     scoring: bool = False
     """``score`` gives real log-probabilities of a continuation."""
+    unsent: tuple[str, ...] = ()
+    """Sampler settings this backend cannot apply (a server cannot take back a banned phrase)."""
+
+
+def unapplied(capabilities: BackendCapabilities, settings: SamplingSettings) -> list[str]:
+    """The settings of ``settings`` that are in use but that a backend cannot apply, by name."""
+    defaults = SamplingSettings()
+    used = {"banned_phrases": bool(settings.banned_phrases), "worn_phrases": settings.worn_phrases,
+            "penalize_prompt": settings.penalize_prompt != defaults.penalize_prompt}
+    return [name for name in capabilities.unsent if used.get(name, True)]
 
 
 @dataclass(frozen=True)

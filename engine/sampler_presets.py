@@ -1,0 +1,70 @@
+"""Named sampler settings, and the ones a project keeps.
+
+A project remembers its preset, the writer's banned phrases and whether the built-in
+list of worn phrases is on (setting ``sampler``); a command's options change them for
+that run only. ``plain`` is the sampler Draftsmith used before the stack: one repetition
+penalty over the call's last 64 tokens, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from engine.backend.protocol import SamplingSettings
+from memory.errors import ProjectError
+from memory.store import ProjectStore
+
+PRESETS: dict[str, dict[str, object]] = {
+    "balanced": {},
+    "plain": {"repeat_penalty": 1.1, "penalty_last_n": 64, "penalize_prompt": False, "dry_multiplier": 0.0},
+    "lively": {"temperature": 1.0, "xtc_probability": 0.5, "xtc_threshold": 0.1},
+    "steady": {"temperature": 0.6, "top_n_sigma": 1.5},
+}
+"""``balanced`` is the default: a light penalty over the book's recent text, DRY, min-p.
+``lively`` adds XTC, which drops the likeliest choices now and then; ``steady`` keeps to
+the likely ones (top-n-sigma); ``plain`` is the old single repetition penalty."""
+PRESET_ABOUT = {
+    "balanced": "A light penalty over the book's recent text, DRY against loops (the default)",
+    "lively": "Balanced, and now and then the likeliest word is passed over (XTC)",
+    "steady": "Cooler, keeping to the likely words (top-n-sigma)",
+    "plain": "One repetition penalty over the last 64 tokens, as before the stack",
+}
+DEFAULT_PRESET = "balanced"
+SETTING = "sampler"
+
+
+def preset_settings(name: str, base: SamplingSettings | None = None) -> SamplingSettings:
+    """``base`` (the defaults) with preset ``name`` applied."""
+    if name not in PRESETS:
+        raise ProjectError(f"There is no sampler preset {name!r}; the presets are {', '.join(PRESETS)}.")
+    return replace(base or SamplingSettings(), **PRESETS[name])
+
+
+def project_sampler(store: ProjectStore | None, base: SamplingSettings | None = None) -> SamplingSettings:
+    """The project's sampler: its preset, banned phrases and worn-phrase switch over ``base``."""
+    stored = dict(store.get_setting(SETTING, {}) or {}) if store is not None else {}
+    settings = preset_settings(str(stored.get("preset", DEFAULT_PRESET)), base)
+    return replace(settings, banned_phrases=tuple(stored.get("banned_phrases", ())),
+                   worn_phrases=bool(stored.get("worn_phrases", True)))
+
+
+def save_project_sampler(store: ProjectStore, preset: str | None = None, ban: list[str] | None = None,
+                         unban: list[str] | None = None, worn_phrases: bool | None = None) -> dict[str, object]:
+    """Change what the project keeps; returns the stored setting."""
+    stored = dict(store.get_setting(SETTING, {}) or {})
+    if preset is not None:
+        preset_settings(preset)  # refuses an unknown name
+        stored["preset"] = preset
+    phrases = [p for p in stored.get("banned_phrases", []) if p not in (unban or [])]
+    stored["banned_phrases"] = list(dict.fromkeys(phrases + (ban or [])))
+    if worn_phrases is not None:
+        stored["worn_phrases"] = worn_phrases
+    stored.setdefault("preset", DEFAULT_PRESET)
+    stored.setdefault("worn_phrases", True)
+    with store.transaction():
+        store.set_setting(SETTING, stored)
+    return stored
+
+
+def setting_names() -> list[str]:
+    return [f.name for f in fields(SamplingSettings)]
