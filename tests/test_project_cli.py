@@ -92,6 +92,21 @@ def test_bible_facts_from_a_chapter_and_confirming(imported: Path) -> None:
     assert bad.returncode == 2
 
 
+def test_the_projects_sampler_is_kept_and_shown(imported: Path) -> None:
+    project = str(imported)
+    changed = draftsmith("sampler", "--project", project, "--preset", "lively", "--ban", "grey water",
+                         "--worn-phrases", "off")
+    assert changed.returncode == 0, changed.stderr
+    shown = json.loads(draftsmith("sampler", "--project", project, "--json").stdout)
+    assert shown["preset"] == "lively" and shown["settings"]["xtc_probability"] == 0.5
+    assert shown["settings"]["banned_phrases"] == ["grey water"] and shown["settings"]["worn_phrases"] is False
+    unbanned = json.loads(draftsmith("sampler", "--project", project, "--unban", "grey water", "--json").stdout)
+    assert unbanned["settings"]["banned_phrases"] == []
+    broken = draftsmith("sampler", "--project", project, "--ban", "re:(oops")
+    assert broken.returncode == 2 and "not a regular expression" in broken.stderr and "Traceback" not in broken.stderr
+    assert draftsmith("sampler", "--project", project, "--preset", "wild").returncode == 2
+
+
 def test_missing_project_and_bad_manuscript_exit_2(tmp_path: Path) -> None:
     result = draftsmith("context", "--project", str(tmp_path / "none.draftsmith"))
     assert result.returncode == 2 and "There is no project" in result.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import PromptTooLongError
@@ -36,6 +36,17 @@ def context_budget(backend: Backend, settings: SamplingSettings) -> int:
     return budget
 
 
+MIN_CONTINUATION_TOKENS = 32
+"""A continuation of a book writes at least this many tokens (about 20 words) before an
+end-of-text token may stop it: the book goes on after the cursor, and a model that ends at
+once would otherwise write nothing, and say nothing."""
+
+
+def _going_on(settings: SamplingSettings) -> SamplingSettings:
+    floor = min(settings.max_tokens, MIN_CONTINUATION_TOKENS)
+    return settings if settings.min_tokens >= floor else replace(settings, min_tokens=floor)
+
+
 def continue_passage(
     backend: Backend,
     passage: str,
@@ -46,7 +57,7 @@ def continue_passage(
     window = fit_tail(backend.count_tokens, passage, context_budget(backend, settings))
     prompt = render("continue", {"passage": window})
     note_prompt(prompt.text, [("passage", backend.count_tokens(window))])
-    yield from backend.stream(prompt, settings, cancel)
+    yield from backend.stream(prompt, _going_on(settings), cancel)
 
 
 def continue_in_project(
@@ -60,7 +71,7 @@ def continue_in_project(
     context = assemble(project, context_budget(backend, settings), cursor)
     prompt = render("continue", {"passage": context.text})
     note_prompt(prompt.text, context_sections(context))
-    yield from backend.stream(prompt, settings, cancel)
+    yield from backend.stream(prompt, _going_on(settings), cancel)
 
 
 def context_sections(context: AssembledContext) -> list[tuple[str, int]]:
