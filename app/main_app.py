@@ -132,14 +132,15 @@ class DraftsmithApp(App):
 
     @on(SamplingChanged)
     def _sampling_changed(self, message: SamplingChanged) -> None:
-        self._use_sampling(SamplingSettings(max_tokens=message.max_tokens, temperature=message.temperature))
+        self._use_sampling(SamplingSettings(max_tokens=message.max_tokens), message.temperature)
         if self.project is not None:
             self.project.store.set_setting("sampling", {"temperature": message.temperature,
                                                         "max_tokens": message.max_tokens})
 
-    def _use_sampling(self, base: SamplingSettings) -> None:
-        """The temperature and length chosen here, under the project's sampler preset and bans."""
-        self.sampling = project_sampler(self.project.store if self.project is not None else None, base)
+    def _use_sampling(self, base: SamplingSettings, temperature: float | None = None) -> None:
+        """The project's sampler preset and bans, with the length and (when the writer chose one)
+        the temperature chosen here."""
+        self.sampling = project_sampler(self.project.store if self.project is not None else None, base, temperature)
         self.write_screen.settings = self.sampling
         if self.workspace is not None:
             self.workspace.settings = self.sampling
@@ -150,8 +151,7 @@ class DraftsmithApp(App):
             return
         save_project_sampler(self.project.store, preset=preset)
         stored = self.project.store.get_setting("sampling") or {}
-        self._use_sampling(SamplingSettings(max_tokens=self.sampling.max_tokens,
-                                            temperature=float(stored.get("temperature", SamplingSettings.temperature))))
+        self._use_sampling(SamplingSettings(max_tokens=self.sampling.max_tokens), stored.get("temperature"))
         self.notify(f"Sampler: {preset}.")
 
     # -- projects -------------------------------------------------------------
@@ -189,9 +189,8 @@ class DraftsmithApp(App):
         self.project = message.project
         remember_project(project_path(str(message.project.store.path)))
         stored = self.project.store.get_setting("sampling")
-        base = SamplingSettings(max_tokens=int(stored["max_tokens"]), temperature=float(stored["temperature"])) \
-            if stored else SamplingSettings(max_tokens=self.sampling.max_tokens)
-        self.sampling = project_sampler(self.project.store, base)
+        base = SamplingSettings(max_tokens=int(stored["max_tokens"]) if stored else self.sampling.max_tokens)
+        self.sampling = project_sampler(self.project.store, base, float(stored["temperature"]) if stored else None)
         self.workspace = WorkspaceScreen(self.project, self.sampling)
         await self.push_screen(self.workspace)
         self.workspace.status.session_goal = int(self.project.store.get_setting("session_goal", 1000))

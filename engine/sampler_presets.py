@@ -15,14 +15,17 @@ from memory.errors import ProjectError
 from memory.store import ProjectStore
 
 PRESETS: dict[str, dict[str, object]] = {
-    "balanced": {},
-    "plain": {"repeat_penalty": 1.1, "penalty_last_n": 64, "penalize_prompt": False, "dry_multiplier": 0.0},
-    "lively": {"temperature": 1.0, "xtc_probability": 0.5, "xtc_threshold": 0.1},
-    "steady": {"temperature": 0.6, "top_n_sigma": 1.5},
+    "balanced": {"temperature": 1.0, "min_p": 0.02, "top_p": 1.0, "xtc_probability": 0.5, "xtc_threshold": 0.1},
+    "steady": {"temperature": 0.8, "min_p": 0.05, "top_p": 0.95},
+    "lively": {"temperature": 1.0, "min_p": 0.01, "top_p": 1.0, "xtc_probability": 0.5, "xtc_threshold": 0.05},
+    "plain": {"temperature": 0.8, "min_p": 0.05, "top_p": 0.95, "repeat_penalty": 1.1, "penalty_last_n": 64,
+              "penalize_prompt": False, "dry_multiplier": 0.0},
 }
-"""``balanced`` is the default: a light penalty over the book's recent text, DRY, min-p.
-``lively`` adds XTC, which drops the likeliest choices now and then; ``steady`` keeps to
-the likely ones (top-n-sigma); ``plain`` is the old single repetition penalty."""
+"""All but ``plain`` keep a light repetition penalty over the book's recent text and DRY
+against loops. ``balanced`` (the default) samples at temperature 1 from all but the
+unlikeliest words and now and then passes over the likeliest (XTC), so the text is about
+as surprising as a book, not flatter; ``steady`` keeps to likely words; ``lively`` passes
+over more; ``plain`` is the old single repetition penalty over the call's last 64 tokens."""
 PRESET_ABOUT = {
     "balanced": "A light penalty over the book's recent text, DRY against loops (the default)",
     "lively": "Balanced, and now and then the likeliest word is passed over (XTC)",
@@ -40,12 +43,15 @@ def preset_settings(name: str, base: SamplingSettings | None = None) -> Sampling
     return replace(base or SamplingSettings(), **PRESETS[name])
 
 
-def project_sampler(store: ProjectStore | None, base: SamplingSettings | None = None) -> SamplingSettings:
-    """The project's sampler: its preset, banned phrases and worn-phrase switch over ``base``."""
+def project_sampler(store: ProjectStore | None, base: SamplingSettings | None = None,
+                    temperature: float | None = None) -> SamplingSettings:
+    """The project's sampler: its preset over ``base``, its banned phrases and worn-phrase
+    switch, and the writer's own ``temperature`` over the preset's when given."""
     stored = dict(store.get_setting(SETTING, {}) or {}) if store is not None else {}
     settings = preset_settings(str(stored.get("preset", DEFAULT_PRESET)), base)
-    return replace(settings, banned_phrases=tuple(stored.get("banned_phrases", ())),
-                   worn_phrases=bool(stored.get("worn_phrases", True)))
+    settings = replace(settings, banned_phrases=tuple(stored.get("banned_phrases", ())),
+                       worn_phrases=bool(stored.get("worn_phrases", True)))
+    return settings if temperature is None else replace(settings, temperature=temperature)
 
 
 def save_project_sampler(store: ProjectStore, preset: str | None = None, ban: list[str] | None = None,

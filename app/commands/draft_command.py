@@ -34,7 +34,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     which.add_argument("--all", action="store_true", help="draft every chapter (the default)")
     parser.add_argument("--words", type=positive_int, metavar="W", help="target words per chapter (default: the outline's)")
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--temperature", type=temperature, default=0.8)
+    parser.add_argument("--temperature", type=temperature, help="default: the sampler preset's")
     add_sampler_options(parser)
     parser.add_argument("--show", action="store_true", help="stream the prose to stdout as it is written")
     parser.add_argument("--json", action="store_true", help="print the drafting report as JSON")

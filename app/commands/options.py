@@ -63,10 +63,13 @@ def sampler_from_args(args: argparse.Namespace, store, **base):
     from engine.backend.protocol import SamplingSettings
     from engine.sampler_presets import preset_settings, project_sampler
 
+    temperature = base.pop("temperature", None)
     settings = project_sampler(store, SamplingSettings(**base))
     if args.sampler:
         settings = replace(preset_settings(args.sampler, SamplingSettings(**base)),
                            banned_phrases=settings.banned_phrases, worn_phrases=settings.worn_phrases)
+    if temperature is not None:  # the writer's own, over the preset's
+        settings = replace(settings, temperature=temperature)
     changes: dict[str, object] = {}
     if args.ban:
         changes["banned_phrases"] = settings.banned_phrases + tuple(args.ban)

@@ -51,7 +51,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     add_model_options(parser)
     parser.add_argument("--max-tokens", type=positive_int, default=200,
                         help="tokens to write per continuation (default 200)")
-    parser.add_argument("--temperature", type=temperature, default=0.8)
+    parser.add_argument("--temperature", type=temperature, help="default: the sampler preset's")
     add_sampler_options(parser)
     parser.add_argument("--seed", type=int, help="seed for a repeatable continuation")
     parser.add_argument("--stats", action="store_true", help="print tokens/s and cache reuse to stderr")
