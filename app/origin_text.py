@@ -6,7 +6,18 @@ import difflib
 
 from rich.markup import escape
 
+from engine.backend.protocol import SamplingSettings
 from memory.provenance import AS_WRITTEN, PassageOrigin
+
+ALWAYS_SHOWN = ("max_tokens", "temperature", "top_p", "min_p", "repeat_penalty", "min_tokens")
+"""Sampler settings every record line names; the others only when they are not the defaults."""
+
+
+def _sampler_line(sampler: dict[str, object]) -> str:
+    defaults = SamplingSettings().__dict__
+    shown = [key for key in sampler if key in ALWAYS_SHOWN or (key in defaults and sampler[key] != defaults[key]
+                                                               and sampler[key] not in ([], ()))]
+    return ", ".join(f"{key} {sampler[key]}" for key in shown)
 
 
 def describe(origin: PassageOrigin, with_alternatives: bool = False) -> str:
@@ -16,7 +27,7 @@ def describe(origin: PassageOrigin, with_alternatives: bool = False) -> str:
     prompt = record.get("prompt") or {}
     sections = ", ".join(f"{s['name']} {s['tokens']}" for s in prompt.get("sections", []))
     adapters = ", ".join(f"{a['file']} at {a['scale']:g}" for a in record.get("adapters", [])) or "none"
-    sampler = ", ".join(f"{key} {value}" for key, value in (record.get("sampler") or {}).items())
+    sampler = _sampler_line(record.get("sampler") or {})
     status = "as written" if origin.status == AS_WRITTEN else "EDITED since it was kept"
     flat = " ".join(origin.text.split())
     head = flat if len(flat) < 70 else flat[:67] + "..."

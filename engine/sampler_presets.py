@@ -15,9 +15,9 @@ from memory.errors import ProjectError
 from memory.store import ProjectStore
 
 PRESETS: dict[str, dict[str, object]] = {
-    "balanced": {"temperature": 1.0, "min_p": 0.02, "top_p": 1.0, "xtc_probability": 0.5, "xtc_threshold": 0.1},
+    "balanced": {"temperature": 1.0, "min_p": 0.01, "top_p": 1.0, "xtc_probability": 0.6, "xtc_threshold": 0.08},
     "steady": {"temperature": 0.8, "min_p": 0.05, "top_p": 0.95},
-    "lively": {"temperature": 1.0, "min_p": 0.01, "top_p": 1.0, "xtc_probability": 0.5, "xtc_threshold": 0.05},
+    "lively": {"temperature": 1.0, "min_p": 0.005, "top_p": 1.0, "xtc_probability": 0.7, "xtc_threshold": 0.05},
     "plain": {"temperature": 0.8, "min_p": 0.05, "top_p": 0.95, "repeat_penalty": 1.1, "penalty_last_n": 64,
               "penalize_prompt": False, "dry_multiplier": 0.0},
 }

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from engine.backend.llama_backend import LlamaBackend
+from engine.backend.llama_internals import clear_cache
 from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
 from engine.errors import PromptTooLongError
 from prompts import render
@@ -244,7 +245,7 @@ def test_after_a_cache_shift_an_unrelated_prompt_reads_as_on_a_fresh_cache(llama
     that shares only its start with the cache must be read again, not attend to a hole."""
     reference_text, continuation = "The ship left harbour at dawn.", " The wind freshened from the west."
     llama_backend._llm.reset()
-    llama_backend._llm._ctx.kv_cache_clear()
+    clear_cache(llama_backend._llm)
     fresh = llama_backend.score(reference_text, continuation).mean_nll
     paragraphs = _paragraphs(corpus, 12)
     memory = "[Characters: Jim Hawkins, Long John Silver, Captain Smollett]"

@@ -98,7 +98,7 @@ def test_the_projects_sampler_is_kept_and_shown(imported: Path) -> None:
                          "--worn-phrases", "off")
     assert changed.returncode == 0, changed.stderr
     shown = json.loads(draftsmith("sampler", "--project", project, "--json").stdout)
-    assert shown["preset"] == "lively" and shown["settings"]["xtc_probability"] == 0.5
+    assert shown["preset"] == "lively" and shown["settings"]["xtc_probability"] == 0.7
     assert shown["settings"]["banned_phrases"] == ["grey water"] and shown["settings"]["worn_phrases"] is False
     unbanned = json.loads(draftsmith("sampler", "--project", project, "--unban", "grey water", "--json").stdout)
     assert unbanned["settings"]["banned_phrases"] == []

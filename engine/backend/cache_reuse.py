@@ -22,6 +22,8 @@ from __future__ import annotations
 import llama_cpp
 import numpy as np
 
+from engine.backend.llama_internals import lowest_cached_position, shift_run
+
 MIN_KEPT = 64
 """Rearrange the cache only when at least this many tokens after the change are reused."""
 _GRAM = 8
@@ -47,14 +49,8 @@ def reuse_cache(llm: llama_cpp.Llama, tokens: list[int]) -> int:
     if run is None:
         return prefix
     old_at, length = run
-    memory = llama_cpp.llama_get_memory(llm._ctx.ctx)
-    if not llama_cpp.llama_memory_can_shift(memory) or not llm._ctx.kv_cache_seq_rm(0, prefix, old_at):
+    if not shift_run(llm, prefix, old_at, length, cached[old_at : old_at + length]):
         return prefix
-    llm._ctx.kv_cache_seq_rm(0, old_at + length, -1)
-    llm._ctx.kv_cache_seq_shift(0, old_at, old_at + length, prefix - old_at)
-    llm.input_ids[prefix : prefix + length] = cached[old_at : old_at + length]
-    llm.n_tokens = prefix + length
-    llm._requires_eval = True
     return prefix + length
 
 
@@ -70,7 +66,7 @@ def usable_prefix(llm: llama_cpp.Llama, prefix: int) -> int:
     """
     if prefix <= 0:
         return 0
-    lowest = llama_cpp.llama_memory_seq_pos_min(llama_cpp.llama_get_memory(llm._ctx.ctx), 0)
+    lowest = lowest_cached_position(llm)
     if lowest <= 0:
         return prefix
     window = llama_cpp.llama_model_n_swa(llm.model)

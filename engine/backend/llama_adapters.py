@@ -15,6 +15,7 @@ from pathlib import Path
 
 import llama_cpp
 
+from engine.backend.llama_internals import clear_cache, context_pointer, model_pointer
 from engine.errors import BackendError, ModelFileError, StyleError
 from engine.models.adapter_validation import AdapterCheck, validate_adapter
 from engine.models.gguf_info import GGUFInfo
@@ -42,7 +43,7 @@ class AdapterSet:
         resolved = Path(path).expanduser().resolve()
         if resolved not in self._loaded:
             check = validate_adapter(resolved, self._base)
-            handle = llama_cpp.llama_adapter_lora_init(self._llm._model.model, str(resolved).encode("utf-8"))
+            handle = llama_cpp.llama_adapter_lora_init(model_pointer(self._llm), str(resolved).encode("utf-8"))
             if not handle:
                 raise ModelFileError(f"llama.cpp could not load the adapter {resolved.name}.")
             self._loaded[resolved] = (check, handle)
@@ -64,8 +65,7 @@ class AdapterSet:
         count = len(wanted)
         array = (llama_cpp.llama_adapter_lora_p_ctypes * count)(*handles) if count else None
         scales = (ctypes.c_float * count)(*(a.scale for a in wanted)) if count else None
-        if llama_cpp.llama_set_adapters_lora(self._llm._ctx.ctx, array, count, scales) != 0:
+        if llama_cpp.llama_set_adapters_lora(context_pointer(self._llm), array, count, scales) != 0:
             raise BackendError("llama.cpp refused to apply the adapters.")
-        self._llm.reset()  # the cached keys and values were computed with the old weights
-        self._llm._ctx.kv_cache_clear()
+        clear_cache(self._llm)  # the cached keys and values were computed with the old weights
         self.active = wanted

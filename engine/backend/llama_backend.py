@@ -25,6 +25,7 @@ from engine.backend.cache_reuse import reusable_tokens, reuse_cache, usable_pref
 from engine.backend.chat_template import ChatTemplate, ChatTemplateError
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_sampling import ProseSampler, vocab_end_tokens
+from engine.backend.llama_internals import cached_tokens, decode_rows, forget_from, token_text
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
 from engine.backend.markup_tokens import markup_tokens
 from engine.backend.prompt_style import choose_prompt_style
@@ -107,11 +108,10 @@ class LlamaBackend:
         source = self.info.chat_template
         if not source:
             return None
-        model = self._llm._model
         bos, eos = self._llm.token_bos(), self._llm.token_eos()
         try:
-            template = ChatTemplate(source, bos_token=model.token_get_text(bos) if bos >= 0 else "",
-                                    eos_token=model.token_get_text(eos) if eos >= 0 else "")
+            template = ChatTemplate(source, bos_token=token_text(self._llm, bos) if bos >= 0 else "",
+                                    eos_token=token_text(self._llm, eos) if eos >= 0 else "")
             template.check()
         except ChatTemplateError as error:
             self._llm.close()
@@ -295,9 +295,7 @@ class LlamaBackend:
             progress(cached, len(tokens))
         if cached >= len(head):
             return True
-        if llm._ctx.kv_cache_seq_rm(-1, cached, -1):
-            llm.n_tokens = cached
-        else:
+        if not forget_from(llm, cached):
             llm.reset()
             cached = 0
         for start in range(cached, len(head), llm.n_batch):
@@ -389,10 +387,8 @@ def _score_with_prefix_reuse(llm: llama_cpp.Llama, context: list[int], continuat
     if not continuation:
         return []
     head, scored = context[:-1], [context[-1], *continuation[:-1]]
-    prefix = usable_prefix(llm, min(llm.longest_token_prefix(llm._input_ids.tolist(), head), len(head)))
-    if llm._ctx.kv_cache_seq_rm(-1, prefix, -1):
-        llm.n_tokens = prefix
-    else:
+    prefix = usable_prefix(llm, min(llm.longest_token_prefix(cached_tokens(llm), head), len(head)))
+    if not forget_from(llm, prefix):
         llm.reset()
         prefix = 0
     if head[prefix:]:
@@ -401,14 +397,7 @@ def _score_with_prefix_reuse(llm: llama_cpp.Llama, context: list[int], continuat
     for start in range(0, len(scored), llm.n_batch):
         batch = scored[start : start + llm.n_batch]
         targets = continuation[start : start + len(batch)]
-        n_past = llm.n_tokens
-        llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
-        llm._ctx.decode(llm._batch)
-        llm.input_ids[n_past : n_past + len(batch)] = batch
-        llm.n_tokens += len(batch)
-        rows = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(len(batch), llm.n_vocab()))
-        logprobs.extend(_log_softmax_at(rows, targets))
-    llm._requires_eval = True
+        logprobs.extend(_log_softmax_at(decode_rows(llm, batch), targets))
     return logprobs
 
 

@@ -7,9 +7,8 @@ first, so the penalties know the book's recent text; and when the text completes
 phrase, the KV cache is cut back to where the phrase began (one token is read again, the
 prompt never is) and that position is sampled again without the token that began it.
 
-This module holds the sampling use of llama-cpp-python's private internals
-(``_internals.LlamaSampler``, ``Llama._ctx``, ``Llama._model``); their signatures change
-between releases, which is why ``pyproject.toml`` pins the minor version.
+The private parts of llama-cpp-python this needs (the sampler chain, the context) are
+reached through ``engine.backend.llama_internals``.
 """
 
 from __future__ import annotations
@@ -19,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import llama_cpp
-from llama_cpp._internals import LlamaSampler
+
+from engine.backend.llama_internals import LlamaSampler, forget_from, model_wrapper, sample, vocab
 
 from engine.backend.banned_phrases import PhraseBan, compile_bans
 from engine.backend.protocol import SamplingSettings
@@ -70,7 +70,7 @@ def _chain(llm: llama_cpp.Llama, settings: SamplingSettings, bans: _Bans, seed: 
         chain.add_penalties(n_vocab, settings.penalty_last_n, settings.repeat_penalty,
                             settings.frequency_penalty, settings.presence_penalty)
     if settings.dry_multiplier > 0:
-        chain.add_dry(llm._model, settings.dry_multiplier, settings.dry_base, settings.dry_allowed_length,
+        chain.add_dry(model_wrapper(llm), settings.dry_multiplier, settings.dry_base, settings.dry_allowed_length,
                       settings.dry_penalty_last_n, DRY_BREAKERS)
     if settings.temperature <= 0:
         chain.add_greedy()
@@ -121,8 +121,8 @@ class ProseSampler:
                 run.stop_reason = "cancelled"
                 break
             self.bans.position = len(run.tokens)
-            token = chain.sample(llm._ctx, -1)
-            if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token) or token in self._end_of_generation:
+            token = sample(chain, llm)
+            if llama_cpp.llama_vocab_is_eog(vocab(llm), token) or token in self._end_of_generation:
                 run.stop_reason = "stop"
                 break
             run.tokens.append(token)  # llama_sampler_sample has accepted it into the chain
@@ -173,7 +173,7 @@ class ProseSampler:
         # Cut the cache back to the token before and read that one token again: its logits
         # are where the new choice is made.
         keep = len(self.prompt) + index - 1
-        llm.n_tokens = keep
+        forget_from(llm, keep)
         llm.eval([(self.prompt + run.tokens)[keep]])
         run.reread_tokens += 1
         return self._fresh_chain(run.tokens)
@@ -200,8 +200,7 @@ def _first_stop(text: str, stops: tuple[str, ...], shown: int) -> int | None:
 
 def vocab_end_tokens(llm: llama_cpp.Llama) -> list[int]:
     """The model's end-of-generation tokens (end of text, end of turn)."""
-    vocab = llm._model.vocab
-    ends = {llm.token_eos(), llama_cpp.llama_vocab_eot(vocab)}
+    ends = {llm.token_eos(), llama_cpp.llama_vocab_eot(vocab(llm))}
     return sorted(token for token in ends if token >= 0)
 
 
