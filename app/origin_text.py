@@ -7,7 +7,7 @@ import difflib
 from rich.markup import escape
 
 from engine.backend.protocol import SamplingSettings
-from memory.provenance import AS_WRITTEN, PassageOrigin
+from engine.provenance import AS_WRITTEN, PassageOrigin
 
 ALWAYS_SHOWN = ("max_tokens", "temperature", "top_p", "min_p", "repeat_penalty", "min_tokens")
 """Sampler settings every record line names; the others only when they are not the defaults."""

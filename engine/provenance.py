@@ -24,6 +24,7 @@ from memory.errors import ProjectError
 from memory.manuscript import paragraph_spans
 from memory.project import Project
 from memory.provenance import (
+    AS_WRITTEN,
     PassageOrigin,
     delete_alternative,
     keep_alternatives,
@@ -31,6 +32,10 @@ from memory.provenance import (
     origins_between,
     record_passage,
 )
+
+__all__ = ["AS_WRITTEN", "PassageOrigin", "PromptTrace", "file_sha256", "forget_alternative", "generation_record",
+           "keep_record", "note_prompt", "passage_origins",
+           "origins_at_offset", "prompt_record", "traced"]
 
 
 @dataclass

@@ -18,8 +18,8 @@ from engine.projects import open_project
 from engine.runtime import open_backend
 from engine.styles import apply_styles, model_for, project_styles
 from engine.workflows.drafting import DraftProgress, draft
+from engine.workflows.outline_edits import load_outline
 from memory.continuity import project_continuity
-from memory.outline_store import load_outline
 from memory.project import Project
 
 

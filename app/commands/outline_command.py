@@ -11,10 +11,8 @@ from app.progress import StderrProgress
 from engine.errors import ProjectError
 from engine.projects import open_project
 from engine.runtime import open_backend
-from engine.workflows.planning import expand_node
-from memory.outline import LEVELS, Outline
-from memory.outline_store import node as outline_node
-from memory.outline_store import (
+from engine.workflows.outline_edits import node as outline_node
+from engine.workflows.outline_edits import (
     PlannedNode,
     add_children,
     create_book,
@@ -23,6 +21,8 @@ from memory.outline_store import (
     move_node,
     update_node,
 )
+from engine.workflows.planning import expand_node
+from memory.outline import LEVELS, Outline
 from memory.project import Project
 
 

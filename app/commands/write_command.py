@@ -25,10 +25,9 @@ from engine.projects import open_project
 from engine.runtime import open_backend
 from engine.styles import apply_styles, model_for, project_styles
 from engine.workflows.continuation import continue_in_project, continue_passage
-from engine.workflows.writing_session import WriteStep, write_and_keep
+from engine.workflows.writing_session import WriteJournal, WriteStep, write_and_keep, writing_run
 from memory.cursor import cursor_at, position_at
 from memory.project import Project
-from memory.write_journal import WriteJournal, start_journal, unfinished_journal
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -147,16 +146,13 @@ def _write_and_keep(args: argparse.Namespace, backend: Backend, project: Project
 
 def _journal(args: argparse.Namespace, project: Project) -> WriteJournal:
     """Go on with a stopped run started the same way, or start a new one at --at or the book's end."""
-    at = args.at or ""
     words = args.words or 0
-    if words:
-        journal = unfinished_journal(project, words, at)
-        if journal is not None:
-            print(f"Going on from a stopped run: {journal.written_words} of {words} words are already kept.",
-                  file=sys.stderr)
-            return journal
     document_id, offset = position_at(project, *parse_position(args.at))
-    return start_journal(project, document_id, offset, words or 1, at)
+    journal, resumed = writing_run(project, words, args.at or "", document_id, offset)
+    if resumed:
+        print(f"Going on from a stopped run: {journal.written_words} of {words} words are already kept.",
+              file=sys.stderr)
+    return journal
 
 
 def _print_piece(piece: str) -> None:

@@ -21,9 +21,7 @@ from app.widgets.binder import BinderItem
 from engine.backend.protocol import Backend
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
-from engine.workflows.planning import plan_children
-from memory.outline import Outline, child_level
-from memory.outline_store import (
+from engine.workflows.outline_edits import (
     PlannedNode,
     add_children,
     create_book,
@@ -32,6 +30,8 @@ from memory.outline_store import (
     move_node,
     update_node,
 )
+from engine.workflows.planning import plan_children
+from memory.outline import Outline, child_level
 from memory.project import Project
 
 

@@ -34,16 +34,14 @@ from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
-from engine.provenance import generation_record, keep_record, origins_at_offset, traced
-from memory.provenance import AS_WRITTEN
+from engine.provenance import AS_WRITTEN, generation_record, keep_record, origins_at_offset, traced
 from engine.styles import adapters_for, project_styles
 from engine.workflows.bible_edits import confirm_changes, remove_entry
 from engine.workflows.continuation import inspect_context
+from engine.workflows.manuscript_edits import chapter_for_drafting, keep_drafted_passage, save_chapter_text
+from engine.workflows.outline_edits import load_outline
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
-from memory.drafts import chapter_document, record_draft
-from memory.editing import save_document_text
 from memory.manuscript import paragraph_spans
-from memory.outline_store import load_outline
 from memory.project import Project
 
 AUTOSAVE_SECONDS = 1.0
@@ -211,7 +209,7 @@ class WorkspaceScreen(Screen):
             return False
         first = editor.document_id not in self._versioned
         before = self.project.store.document(editor.document_id).words
-        changed = save_document_text(self.project, editor.document_id, editor.committed_text, keep_version=first)
+        changed = save_chapter_text(self.project, editor.document_id, editor.committed_text, keep_version=first)
         if changed:
             self._versioned.add(editor.document_id)
             self.session_words += max(0, len(editor.committed_text.split()) - before)
@@ -271,7 +269,7 @@ class WorkspaceScreen(Screen):
             self.notify("Only chapters and what is inside them are drafted.", severity="warning")
             return
         self.save_now()
-        document = chapter_document(self.project, chapter)
+        document = chapter_for_drafting(self.project, chapter)
         self.refresh_binder()
         self.open_document(document.id)
         self.editor.move_cursor(self.editor.document.end)
@@ -344,7 +342,7 @@ class WorkspaceScreen(Screen):
             keep_record(self.project, self.editor.document_id, request_kind(self._last_request), accepted, record,
                         others)
         if isinstance(self._last_request, DraftNode):
-            record_draft(self.project, self._last_request.node_id, self.editor.document_id, accepted)
+            keep_drafted_passage(self.project, self._last_request.node_id, self.editor.document_id, accepted)
             self.refresh_binder()
         self._last_request = None
         self.status.activity = "kept"

@@ -22,7 +22,7 @@ from memory.assembler import ContextShares, assemble
 from memory.cursor import cursor_at_offset
 from memory.project import Project
 from memory.provenance import record_passage
-from memory.write_journal import WriteJournal, keep_continuation
+from memory.write_journal import WriteJournal, keep_continuation, start_journal, unfinished_journal
 from prompts import render
 
 EMPTY_TRIES = 3
@@ -47,6 +47,16 @@ class WriteStep:
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
+
+
+def writing_run(project: Project, target_words: int, at: str, document_id: int, offset: int) -> tuple[WriteJournal, bool]:
+    """The run to write with: a stopped one started the same way (``True``), when ``target_words``
+    is set and one exists, or a new one from ``offset`` in document ``document_id``."""
+    if target_words:
+        journal = unfinished_journal(project, target_words, at)
+        if journal is not None:
+            return journal, True
+    return start_journal(project, document_id, offset, target_words or 1, at), False
 
 
 def write_and_keep(
