@@ -33,6 +33,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/bible.py --details
+	$(BIN)/python bench/prose.py
 	$(BIN)/python bench/continuation.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/drafting.py
