@@ -24,6 +24,7 @@ sentences move its figures.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import re
 import sys
@@ -40,6 +41,7 @@ from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.workflows.drafting import REWRITES, BeatNotWritten, draft  # noqa: E402
 from memory.assembler import ContextShares  # noqa: E402
 from memory.bible import BibleEntry, save_entry  # noqa: E402
+from engine.sampler_presets import PRESETS, preset_settings  # noqa: E402
 from memory.continuity import PRONOUN_SETS, pronoun_flips, repeated_ngram_count, single_mentions  # noqa: E402
 from memory.drafts import drafted_passages  # noqa: E402
 from memory.text_analysis import NOT_NAMES, names_in  # noqa: E402
@@ -182,7 +184,9 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
         started = time.perf_counter()
         stopped = 0
         try:
-            report = draft(backend, project, None, SamplingSettings(seed=seed, temperature=0.8), shares=shares,
+            settings = preset_settings(args.sampler, SamplingSettings(seed=seed))
+            settings = replace(settings, worn_phrases=True) if args.sampler != "plain" else settings
+            report = draft(backend, project, None, settings, shares=shares,
                            rewrites=rewrites,
                            on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}",
                                                        file=sys.stderr, flush=True))
@@ -254,6 +258,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="also write each variant's draft into DIR")
     parser.add_argument("--remeasure", type=Path, metavar="DIR",
                         help="draft nothing: measure again the drafts an earlier --keep wrote into DIR")
+    parser.add_argument("--sampler", choices=list(PRESETS), default="balanced",
+                        help="the sampler preset every variant drafts with (default: balanced, as a new project)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.remeasure:
@@ -267,8 +273,10 @@ def main() -> None:
         backend.close()
     labels = [label for label, *_ in VARIANTS]
     mean = {label: mean_of([runs[seed][label] for seed in args.seeds]) for label in labels}
+    human = novels_rate(int(mean[labels[0]]["words"]))
     if args.json:
-        print(json.dumps({"machine": machine_description(), "seeds": runs, "mean": mean}, indent=2))
+        print(json.dumps({"machine": machine_description(), "seeds": runs, "mean": mean,
+                          "novels_repeated_4grams": human}, indent=2))
         return
     print(f"Machine: {machine_description()}")
     print(f"Default model, n_ctx {N_CTX}, {args.chapters} chapters x {args.beats} beats x {args.beat_words} words, "
@@ -283,6 +291,22 @@ def main() -> None:
         ratios = [f"{mean[labels[0]][key] / mean[label][key]:.2f}" if mean[label][key] else "n/a"
                   for label in baselines]
         print(f"| {row} | " + " | ".join(cells + ratios) + " |")
+    print(f"\nThe shared novels' own repeated 4-grams per 1,000 words, in stretches of {int(mean[labels[0]]['words']):,} "
+          f"words (the memory draft's length): {human:.2f}; the memory draft has "
+          f"{mean[labels[0]]['repeated_4grams'] / human:.2f} times as many." if human else "")
+
+
+def novels_rate(words: int) -> float:
+    """Repeated 4-grams per 1,000 words in the shared novels, counted in consecutive stretches of
+    ``words`` words as in a draft of that length, averaged over the novels."""
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    rates = []
+    for path in sorted(corpus.glob("*.txt")):
+        tokens = path.read_text(encoding="utf-8").split()
+        stretches = [" ".join(tokens[i:i + words]) for i in range(0, len(tokens) - words + 1, words)]
+        if words > 0 and stretches:
+            rates.append(sum(repeated_ngram_count(s) for s in stretches) * 1000 / (len(stretches) * words))
+    return sum(rates) / len(rates) if rates else 0.0
 
 if __name__ == "__main__":
     main()
