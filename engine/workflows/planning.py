@@ -94,8 +94,7 @@ def plan_children(
     count = count or DEFAULT_COUNTS[level]
     heading = f"{PLURALS[level].capitalize()} of {outline.label(node).lower() if node.level != 'book' else 'the book'}"
     prompt_context = planning_context(project, outline, node)
-    values = {"context": prompt_context, "heading": heading, "count": str(count)}
-    prompt = render("plan_children", values)
+    prompt = render("plan_children", {"context": prompt_context, "heading": heading, "count": str(count)})
     schema = json.dumps(children_schema(level, count))
     room = backend.context_length - backend.count_tokens(prompt.text) - 64
     settings = replace(_PLANNING_SAMPLING, json_schema=schema,
@@ -104,12 +103,11 @@ def plan_children(
     check = _PlanCheck(source=prompt_context, earlier=[child.synopsis for child in outline.children(node.id)])
     for attempt in range(ATTEMPTS):
         attempt_seed = None if seed is None else seed + attempt
-        # The last try is shown no example, so none can be copied, and is taken as it comes:
-        # a small model may copy its example every time, and a plan to edit is better than none.
+        # The last try is taken as it comes: a small model may copy its example every time,
+        # and a plan to edit is better than none.
         check.lenient = attempt == ATTEMPTS - 1
-        asked = render("plan_children_unprompted", values) if check.lenient else prompt
         raw, delivered, problem = _stream_items(
-            backend.stream(asked, replace(settings, seed=attempt_seed), cancel), node, level, count, on_item, check)
+            backend.stream(prompt, replace(settings, seed=attempt_seed), cancel), node, level, count, on_item, check)
         if cancel is not None and cancel.is_set():
             raise BackendError("Planning was cancelled.")
         if delivered and (problem or len(delivered) < count):
