@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.cast_lists import Entry, cast_line_names, normal, read_cast, score_bible  # noqa: E402
+from bench.continuation import novels_in  # noqa: E402
 from bench.machine import machine_description  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.tokenizer import Tokenizer  # noqa: E402
@@ -107,9 +108,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     cast_dir = args.cast or args.corpus / "cast"
-    paths = sorted(args.corpus.glob("*.txt"))
-    if args.novels:
-        paths = [p for p in paths if p.stem in args.novels]
+    paths = novels_in(args.corpus, args.novels)
     if not paths:
         print(f"No novels to read in {args.corpus}.", file=sys.stderr)
         return 2

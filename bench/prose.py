@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.continuation import novels_in  # noqa: E402
 from bench.machine import machine_description  # noqa: E402
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
 from engine.backend.protocol import SamplingSettings  # noqa: E402
@@ -148,9 +149,7 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=400)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    paths = sorted(args.corpus.glob("*.txt"))
-    if args.novels:
-        paths = [p for p in paths if p.stem in args.novels]
+    paths = novels_in(args.corpus, args.novels)
     if not paths:
         print(f"No novels to read in {args.corpus}.", file=sys.stderr)
         return 2

@@ -127,7 +127,8 @@ def find_entries(text: str, min_mentions: int) -> list[FoundEntry]:
     mentions = list(name_mentions(text))
     forms = _tally(text, mentions)
     lower = lowercase_words(text)
-    forms = {key: form for key, form in forms.items() if _is_name(form, forms, lower, text)}
+    evidence = _evidence(forms)
+    forms = {key: form for key, form in forms.items() if _is_name(form, evidence, lower, text)}
     reading = _Reading(text, mentions, forms)
     joins = reading.join_forms()
     return reading.entries(joins, min_mentions)
@@ -149,7 +150,7 @@ def _tally(text: str, mentions: list[NameMention]) -> dict[str, _Form]:
     return forms
 
 
-def _is_name(form: _Form, forms: dict[str, _Form], lower: Counter[str], text: str) -> bool:
+def _is_name(form: _Form, evidence: frozenset[str], lower: Counter[str], text: str) -> bool:
     """Whether a form names somebody or somewhere rather than being a capitalised word."""
     if form.title:
         return True
@@ -161,28 +162,21 @@ def _is_name(form: _Form, forms: dict[str, _Form], lower: Counter[str], text: st
         word = words[0]
         if word in NOT_NAMES:
             return False
-        return lower[word.lower()] <= form.mid / 2 or word in _evidence(forms)
+        return lower[word.lower()] <= form.mid / 2 or word in evidence
     if all(lower[w.lower()] > 0 for w in words):  # "Black Dog", "Long John": is the phrase written small?
         return text.count(form.name.lower()) <= form.mid / 2
     return True
 
 
-_EVIDENCE_CACHE: dict[int, frozenset[str]] = {}
-
-
 def _evidence(forms: dict[str, _Form]) -> frozenset[str]:
     """Words that a title or a full name shows to be names: "Will" of "Will Ladislaw"."""
-    key = id(forms)
-    if key not in _EVIDENCE_CACHE:
-        _EVIDENCE_CACHE.clear()
-        words = set()
-        for form in forms.values():
-            if form.title and form.title_class:
-                words.update(form.words)
-            elif len(form.words) > 1 and form.words[-1] not in PLACE_WORDS and form.mid >= 2:
-                words.update(form.words)
-        _EVIDENCE_CACHE[key] = frozenset(words)
-    return _EVIDENCE_CACHE[key]
+    words = set()
+    for form in forms.values():
+        if form.title and form.title_class:
+            words.update(form.words)
+        elif len(form.words) > 1 and form.words[-1] not in PLACE_WORDS and form.mid >= 2:
+            words.update(form.words)
+    return frozenset(words)
 
 
 def _given_of(words: list[str]) -> str:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import replace
 
-from engine.backend.protocol import PromptStyle
+from engine.backend.banned_phrases import compile_bans
+from engine.backend.protocol import Backend, PromptStyle, SamplingSettings, unapplied
+from engine.sampler_presets import PRESETS, preset_settings, project_sampler
+from memory.store import ProjectStore
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -43,8 +48,6 @@ def temperature(text: str) -> float:
 
 def add_sampler_options(parser: argparse.ArgumentParser) -> None:
     """The sampler options of commands that write prose; they change this run only."""
-    from engine.sampler_presets import PRESETS
-
     group = parser.add_argument_group("sampler (this run; `draftsmith sampler` changes a project's)")
     group.add_argument("--sampler", choices=list(PRESETS), help="a preset (default: the project's, else balanced)")
     group.add_argument("--ban", action="append", default=[], metavar="PHRASE",
@@ -56,13 +59,8 @@ def add_sampler_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--top-n-sigma", type=non_negative, metavar="N", help="top-n-sigma; 0 turns it off")
 
 
-def sampler_from_args(args: argparse.Namespace, store, **base):
+def sampler_from_args(args: argparse.Namespace, store: ProjectStore | None, **base: object) -> SamplingSettings:
     """The project's sampler (or the defaults without one) with this run's options over it."""
-    from dataclasses import replace
-
-    from engine.backend.protocol import SamplingSettings
-    from engine.sampler_presets import preset_settings, project_sampler
-
     temperature = base.pop("temperature", None)
     settings = project_sampler(store, SamplingSettings(**base))
     if args.sampler:
@@ -79,18 +77,12 @@ def sampler_from_args(args: argparse.Namespace, store, **base):
         if getattr(args, option) is not None:
             changes[name] = getattr(args, option)
     settings = replace(settings, **changes)
-    from engine.backend.banned_phrases import compile_bans
-
     compile_bans(settings.banned_phrases, settings.worn_phrases)  # a broken pattern stops the run before it starts
     return settings
 
 
-def warn_unapplied(backend, settings) -> None:
+def warn_unapplied(backend: Backend, settings: SamplingSettings) -> None:
     """Say on stderr which sampler settings the backend cannot apply."""
-    import sys
-
-    from engine.backend.protocol import unapplied
-
     missing = unapplied(backend.capabilities, settings)
     if missing:
         print(f"draftsmith: this server cannot apply {', '.join(name.replace('_', ' ') for name in missing)}; "
