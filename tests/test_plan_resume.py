@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from engine.backend.banned_phrases import compile_bans
 from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettings
 from engine.errors import BackendError
 from engine.workflows.drafting import beats_to_plan, plan_beats
 from engine.workflows.outline_schema import complete_items
-from memory.outline_store import PlannedNode, add_children, create_book, load_outline
+from memory.outline_store import PlannedNode, add_children, create_book, load_outline, update_node
 from memory.project import Project
 from prompts import RenderedPrompt
 
@@ -49,6 +50,7 @@ class PlanStreamingFakeBackend:
         self.answers = list(answers)
         self.stop_after = stop_after
         self.prompts: list[str] = []
+        self.settings: list[SamplingSettings] = []
         self.last_stats: GenerationStats | None = None
 
     def count_tokens(self, text: str) -> int:
@@ -58,6 +60,7 @@ class PlanStreamingFakeBackend:
                cancel: threading.Event | None = None) -> Iterator[str]:
         text = self.answers[min(len(self.prompts), len(self.answers) - 1)]
         self.prompts.append(prompt.text)
+        self.settings.append(settings)
         self.last_stats = GenerationStats(generated_tokens=len(text) // 10, stop_reason="stop")
         for start in range(0, len(text), 10):
             if self.stop_after is not None and start >= self.stop_after and cancel is not None:
@@ -130,10 +133,36 @@ def test_a_plan_that_copies_its_example_or_repeats_a_synopsis_is_planned_again(c
     backend = PlanStreamingFakeBackend([copied, twice, sound])
     planned = plan_children(backend, project, node.id, count=2, level="beat", seed=1)
     assert [item.title for item in planned] == ["Lamp", "Dawn"] and len(backend.prompts) == 3
-    stubborn = PlanStreamingFakeBackend([copied])  # copies every time: the last try is taken, to be edited
-    assert [item.title for item in plan_children(stubborn, project, node.id, count=2, level="beat", seed=1)] == [
-        "The Ledger", "Stairs"]
+    repeating = PlanStreamingFakeBackend([twice])  # tells two alike every time: the last try is kept, to be edited
+    assert [item.title for item in plan_children(repeating, project, node.id, count=2, level="beat", seed=1)] == [
+        "Lamp", "Lamp"]
+    assert len(repeating.prompts) == 3
+    stubborn = PlanStreamingFakeBackend([copied])  # copies every time: nothing of it is planned
+    with pytest.raises(BackendError, match="copied its example"):
+        plan_children(stubborn, project, node.id, count=2, level="beat", seed=1)
     assert len(stubborn.prompts) == 3
+
+
+def test_the_planner_bans_the_example_names_the_book_does_not_use(chapter) -> None:
+    """The names of the prompt's example reach the sampler as banned phrases, unless the
+    writer's own outline uses them (a writer may well have a Tomas)."""
+    from engine.workflows.planning import plan_children
+
+    project, node = chapter
+    backend = PlanStreamingFakeBackend([answer(["Lamp", "Dawn"])])
+    plan_children(backend, project, node.id, count=2, level="beat", seed=1)
+    bans = compile_bans(backend.settings[0].banned_phrases, worn_phrases=False)
+    assert bans.find("and Mara Quell sails") is not None and bans.find("and mara sails") is None
+    assert bans.find("the cargo counts that do not add up") is not None  # the example's words in a row
+    assert bans.find("Ada climbs the stairs") is None
+    assert backend.settings[0].json_schema is not None
+
+    book = load_outline(project.store).book
+    update_node(project.store, book.id, synopsis="Tomas keeps the light while his sister is away.")
+    backend = PlanStreamingFakeBackend([answer(["Lamp", "Dawn"])])
+    plan_children(backend, project, node.id, count=2, level="beat", seed=1)
+    bans = compile_bans(backend.settings[0].banned_phrases, worn_phrases=False)
+    assert bans.find("Tomas rows out") is None and bans.find("Mara rows out") is not None
 
 
 def test_streamed_beats_stop_at_a_copied_one_and_the_rest_are_planned_again(chapter) -> None:

@@ -10,6 +10,7 @@ import pytest
 from engine.backend.protocol import SamplingSettings
 from engine.workflows.drafting import draft
 from engine.workflows.outline_schema import children_schema
+from engine.workflows.example_leaks import leaked_from_examples
 from engine.workflows.planning import expand_node, plan_children
 from memory.drafts import drafted_passages
 from memory.outline_store import PlannedNode, add_children, create_book, load_outline
@@ -38,6 +39,21 @@ def test_planning_from_a_premise_gives_a_valid_tree_every_time(project: Project,
         assert node.status == "planned"
     assert [a.target_words for a in acts] == [4500, 4500]  # the book's length shared out
     assert [c.target_words for c in chapters] == [2250, 2250]
+
+
+NAMELESS_PREMISE = "A lighthouse keeper finds a message in a bottle from her missing brother."
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_premise_that_names_nobody_is_planned_without_the_examples_people(project: Project, llama_backend,
+                                                                            seed: int) -> None:
+    """With no names to take from the premise, a small model reaches for its example's heroine;
+    the planner's bans make it name its own."""
+    book = create_book(project.store, "The Light", NAMELESS_PREMISE, 9000)
+    acts = expand_node(llama_backend, project, book.id, count=3, seed=seed)
+    planned = " ".join(" ".join([act.synopsis, *act.characters, act.place]) for act in acts)
+    assert len(acts) == 3
+    assert not leaked_from_examples(planned, "plan_children", NAMELESS_PREMISE)
 
 
 def test_planned_json_matches_the_schema_bounds(project: Project, llama_backend) -> None:

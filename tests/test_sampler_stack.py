@@ -6,6 +6,7 @@ Outputs are compared with each other in one run on one machine, never with fixed
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -13,6 +14,7 @@ import pytest
 
 from engine.backend.banned_phrases import BannedPhraseError, compile_bans, unsettled_tail
 from engine.backend.http_backend import HttpBackend
+from engine.backend.json_grammar import STRICT_CHAR_RULE, json_schema_grammar
 from engine.backend.llama_backend import LlamaBackend
 from engine.backend.protocol import SamplingSettings, unapplied
 from prompts import RenderedPrompt
@@ -80,6 +82,36 @@ def test_a_banned_phrase_is_taken_back_through_the_cache(llama_backend: LlamaBac
     assert stats.rewinds >= 1
     assert stats.evaluated_tokens == stats.prompt_tokens - stats.reused_tokens + stats.rewinds
     assert stats.generated_tokens > 0
+
+
+SCENE_SCHEMA = json.dumps({"type": "object", "required": ["who", "where"], "properties": {
+    "who": {"type": "string", "minLength": 3, "maxLength": 60},
+    "where": {"type": "string", "minLength": 3, "maxLength": 60}}})
+SCENE_PROMPT = ('Scene: The miller walked to the river at dawn.\nJSON: {"who": "the miller", "where": "the river"}'
+                "\n\nScene: " + PROSE + "\nJSON: ")
+
+
+def test_banned_words_are_taken_back_inside_json_and_the_json_still_holds(llama_backend: LlamaBackend) -> None:
+    """Structured output takes the same sampler: what the greedy answer wrote is banned, and the
+    next answer writes other words, keeps to the schema, and rewinds through the cache."""
+    structured = replace(GREEDY, max_tokens=80, json_schema=SCENE_SCHEMA)
+    free = json.loads(run(llama_backend, SCENE_PROMPT, structured))
+    words = sorted({word.lower() for word in re.findall(r"[A-Za-z]{3,}", " ".join(free.values()))})
+    assert words
+    answer = json.loads(run(llama_backend, SCENE_PROMPT, replace(structured, banned_phrases=tuple(words))))
+    stats = llama_backend.last_stats
+    assert set(answer) == {"who", "where"} and all(3 <= len(value) <= 60 for value in answer.values())
+    assert not {word.lower() for word in re.findall(r"[A-Za-z]+", " ".join(answer.values()))} & set(words)
+    assert stats.rewinds >= 1
+    assert stats.evaluated_tokens == stats.prompt_tokens - stats.reused_tokens + stats.rewinds
+
+
+def test_json_strings_hold_no_raw_control_characters() -> None:
+    """llama-cpp-python's converter lets a raw line break into a string, which JSON cannot read."""
+    grammar = json_schema_grammar(SCENE_SCHEMA)
+    char_rules = [line for line in grammar.splitlines() if line.startswith("char ::=")]
+    assert char_rules == [STRICT_CHAR_RULE]
+    assert "\\x00-\\x1F" in STRICT_CHAR_RULE
 
 
 def test_a_continuation_of_a_book_is_never_ended_at_once(llama_backend: LlamaBackend) -> None:

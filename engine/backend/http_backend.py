@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from engine.backend.json_grammar import json_schema_grammar
 from engine.backend.protocol import (
     BackendCapabilities,
     GenerationStats,
@@ -225,11 +226,8 @@ class HttpBackend:
         if settings.stop:
             payload["stop"] = list(settings.stop)
         if settings.json_schema is not None:
-            # llama-server and llama_cpp.server both take a GBNF grammar. Imported here:
-            # a remote model should not need llama.cpp's library loaded to start.
-            from llama_cpp.llama_grammar import json_schema_to_gbnf
-
-            payload["grammar"] = json_schema_to_gbnf(settings.json_schema)
+            # llama-server and llama_cpp.server both take a GBNF grammar.
+            payload["grammar"] = json_schema_grammar(settings.json_schema)
         return payload
 
     def score(self, context: str, continuation: str) -> TokenScores:

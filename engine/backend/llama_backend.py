@@ -24,6 +24,7 @@ from llama_cpp.llama_grammar import LlamaGrammar
 from engine.backend.cache_reuse import reusable_tokens, reuse_cache, usable_prefix
 from engine.backend.chat_template import ChatTemplate, ChatTemplateError
 from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
+from engine.backend.json_grammar import json_schema_grammar
 from engine.backend.llama_sampling import ProseSampler, vocab_end_tokens
 from engine.backend.llama_internals import cached_tokens, decode_rows, forget_from, token_text
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
@@ -75,7 +76,6 @@ class LlamaBackend:
         self._markup_stops: tuple[str, ...] | None = None
         self._cache_snapshot = np.zeros(0, dtype=np.int64)
         self._end_tokens: list[int] | None = None
-        self._structured_finish = "stop"
         self._markup: list[tuple[int, str]] | None = None
         self.prompt_progress: Callable[[int, int], None] | None = None
         """Called with (prompt tokens read, prompt tokens in all) while a prompt is read."""
@@ -216,12 +216,10 @@ class LlamaBackend:
                 stats.prompt_seconds = time.perf_counter() - started
                 stats.stop_reason = "cancelled"
                 return
-            if settings.json_schema is not None:
-                pieces = self._structured(tokens, settings, template_stops)
-            else:
-                sampler = ProseSampler(self._llm, tokens, settings, self._end_token_list(),
-                                       settings.stop + template_stops + self._prose_stops(settings))
-                pieces = sampler.tokens(cancel)
+            sampler = ProseSampler(self._llm, tokens, settings, self._end_token_list(),
+                                   settings.stop + template_stops + self._prose_stops(settings),
+                                   grammar=self._grammar(settings.json_schema))
+            pieces = sampler.tokens(cancel)
             try:
                 for text in pieces:
                     if text:
@@ -237,42 +235,14 @@ class LlamaBackend:
                 self._snapshot_cache()
                 ended = time.perf_counter()
                 first_piece_at = first_piece_at or ended
-                if settings.json_schema is not None:
-                    stats.generated_tokens = self._tokens_generated_since(len(tokens), settings.max_tokens)
-                    stats.stop_reason = self._structured_finish
-                else:
-                    stats.generated_tokens = len(sampler.run.tokens)
-                    stats.stop_reason = sampler.run.stop_reason
-                    stats.rewinds = sampler.run.rewinds
-                    stats.evaluated_tokens += sampler.run.reread_tokens
+                stats.generated_tokens = len(sampler.run.tokens)
+                stats.stop_reason = sampler.run.stop_reason
+                stats.rewinds = sampler.run.rewinds
+                stats.evaluated_tokens += sampler.run.reread_tokens
                 stats.prompt_seconds = first_piece_at - started
                 stats.generation_seconds = ended - first_piece_at
                 if cancel.is_set():
                     stats.stop_reason = "cancelled"
-
-    def _structured(self, tokens: list[int], settings: SamplingSettings,
-                    template_stops: tuple[str, ...]) -> Iterator[str]:
-        """JSON that a schema's grammar holds to, through llama-cpp-python's own completion."""
-        self._structured_finish = "stop"
-        pieces = self._llm.create_completion(
-            tokens,
-            max_tokens=settings.max_tokens,
-            temperature=settings.temperature,
-            top_p=settings.top_p,
-            min_p=settings.min_p,
-            repeat_penalty=settings.repeat_penalty,
-            seed=settings.seed,
-            stop=list(settings.stop + template_stops) or None,
-            grammar=self._grammar(settings.json_schema),
-            stream=True,
-        )
-        try:
-            for chunk in pieces:
-                choice = chunk["choices"][0]
-                yield choice["text"]
-                self._structured_finish = choice.get("finish_reason") or self._structured_finish
-        finally:
-            pieces.close()
 
     def _end_token_list(self) -> list[int]:
         """End-of-text, end-of-turn and markup tokens: none may end free prose before ``min_tokens``."""
@@ -328,17 +298,8 @@ class LlamaBackend:
         if json_schema is None:
             return None
         if json_schema not in self._grammars:
-            self._grammars[json_schema] = LlamaGrammar.from_json_schema(json_schema, verbose=False)
+            self._grammars[json_schema] = LlamaGrammar.from_string(json_schema_grammar(json_schema), verbose=False)
         return self._grammars[json_schema]
-
-    def _tokens_generated_since(self, prompt_length: int, max_tokens: int) -> int:
-        """Tokens sampled after the prompt, read from llama.cpp's own position.
-
-        Every sampled token but the last is fed back into the context, so the
-        context grew by one less than the tokens generated. Counting this way costs
-        nothing per token, unlike a Python callback on the hot path.
-        """
-        return max(0, min(self._llm.n_tokens - prompt_length + 1, max_tokens))
 
     def score(self, context: str, continuation: str) -> TokenScores:
         context_tokens = self.tokenize(context, add_bos=True)

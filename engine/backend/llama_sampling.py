@@ -2,10 +2,12 @@
 
 llama-cpp-python's ``create_completion`` offers neither DRY, XTC nor top-n-sigma, and its
 repetition penalty sees only the tokens of one call. Here the sampler chain is llama.cpp's
-(penalties, DRY, top-n-sigma, top-p, min-p, XTC, temperature), fed the end of the prompt
-first, so the penalties know the book's recent text; and when the text completes a banned
-phrase, the KV cache is cut back to where the phrase began (one token is read again, the
-prompt never is) and that position is sampled again without the token that began it.
+(a JSON grammar when the output has a schema, penalties, DRY, top-n-sigma, top-p, min-p,
+XTC, temperature), fed the end of the prompt first, so the penalties know the book's recent
+text; and when the text completes a banned phrase, the KV cache is cut back to where the
+phrase began (one token is read again, the prompt never is) and that position is sampled
+again without the token that began it. Prose and structured output (outlines) take the
+same path, so a phrase banned from one is banned from the other.
 
 The private parts of llama-cpp-python this needs (the sampler chain, the context) are
 reached through ``engine.backend.llama_internals``.
@@ -18,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import llama_cpp
+import numpy as np
+from llama_cpp.llama_grammar import LlamaGrammar
 
 from engine.backend.llama_internals import LlamaSampler, forget_from, model_wrapper, sample, vocab
 
@@ -54,16 +58,26 @@ class _Bans:
         banned = set(self.at.get(self.position, ()))
         if self.position < self.floor:
             banned.update(self.end_tokens)
+        size = candidates.contents.size
+        banned = [token for token in banned if 0 <= token < size]
         if not banned:
             return
-        data = candidates.contents.data
-        for token in banned:  # first in the chain: the array is still in vocabulary order
-            if 0 <= token < candidates.contents.size:
-                data[token].logit = float("-inf")
+        # Before any sampler that sorts: the array is still in vocabulary order. A grammar
+        # ahead of this stage may have left only banned tokens; banning them too would leave
+        # nothing to sample, and a token the grammar refuses ends the process, so then the
+        # ban gives way.
+        logits = np.ctypeslib.as_array(candidates.contents.data, shape=(size,))["logit"]
+        allowed = np.isfinite(logits)
+        if allowed.sum() <= allowed[banned].sum():
+            return
+        logits[banned] = -np.inf
 
 
-def _chain(llm: llama_cpp.Llama, settings: SamplingSettings, bans: _Bans, seed: int) -> LlamaSampler:
+def _chain(llm: llama_cpp.Llama, settings: SamplingSettings, bans: _Bans, seed: int,
+           grammar: LlamaGrammar | None) -> LlamaSampler:
     chain = LlamaSampler()
+    if grammar is not None:
+        chain.add_grammar(model_wrapper(llm), grammar)
     chain.add_custom(bans.apply)
     n_vocab = llm.n_vocab()
     if settings.repeat_penalty != 1.0 or settings.frequency_penalty or settings.presence_penalty:
@@ -87,23 +101,36 @@ def _chain(llm: llama_cpp.Llama, settings: SamplingSettings, bans: _Bans, seed: 
 
 
 class ProseSampler:
-    """One call's generation on a model whose KV cache holds the prompt but its last token."""
+    """One call's generation on a model whose KV cache holds the prompt but its last token.
+
+    With a ``grammar`` the output keeps to it token by token (``min_tokens`` does not apply:
+    the grammar says where the output ends).
+    """
 
     def __init__(self, llm: llama_cpp.Llama, prompt: list[int], settings: SamplingSettings,
-                 end_tokens: list[int], stops: tuple[str, ...]) -> None:
+                 end_tokens: list[int], stops: tuple[str, ...], grammar: LlamaGrammar | None = None) -> None:
         self.llm, self.prompt, self.settings, self.stops = llm, prompt, settings, stops
+        self.grammar = grammar
         self.ban: PhraseBan = compile_bans(settings.banned_phrases, settings.worn_phrases)
-        self.bans = _Bans(end_tokens, settings.min_tokens)
+        self.bans = _Bans(end_tokens, 0 if grammar is not None else settings.min_tokens)
         self.seed = settings.seed if settings.seed is not None else llama_cpp.LLAMA_DEFAULT_SEED
         self.run = SamplingRun()
         self._end_of_generation = set(end_tokens)
 
     def _fresh_chain(self, written: list[int]) -> LlamaSampler:
-        """A chain that has seen the book's recent tokens and what this call kept so far."""
-        self._chain = _chain(self.llm, self.settings, self.bans, self.seed + self.run.rewinds)
-        window = max(self.settings.penalty_last_n, self.settings.dry_penalty_last_n, 0)
-        history = (self.prompt + written) if self.settings.penalize_prompt else written
-        for token in history[-window:] if window else []:
+        """A chain that has seen the book's recent tokens and what this call kept so far.
+
+        A grammar must see every token written and nothing of the prompt: it follows the
+        output from its first token.
+        """
+        self._chain = _chain(self.llm, self.settings, self.bans, self.seed + self.run.rewinds, self.grammar)
+        if self.grammar is not None:
+            history = written
+        else:
+            window = max(self.settings.penalty_last_n, self.settings.dry_penalty_last_n, 0)
+            history = (self.prompt + written) if self.settings.penalize_prompt else written
+            history = history[-window:] if window else []
+        for token in history:
             self._chain.accept(token)
         return self._chain
 

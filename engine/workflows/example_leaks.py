@@ -48,6 +48,32 @@ def leaked_from_examples(answer: str, task: str, source: str) -> list[str]:
     return leaks
 
 
+def example_bans(task: str, source: str) -> tuple[str, ...]:
+    """Banned phrases (``SamplingSettings.banned_phrases``) that keep an answer from copying
+    ``task``'s examples: each example name ``source`` lacks (as written, capitalised), and
+    each run of the examples' words that ``source`` lacks, whatever punctuation comes between.
+
+    What ``leaked_from_examples`` finds afterwards, the sampler then never writes: generation
+    goes back and tries another word, so the model must name its own people and places.
+    """
+    examples = example_text(task)
+    source_words = {word.lower() for word in _WORD.findall(source)}
+    names = dict.fromkeys(_possessive_free(name) for name in _NAME.findall(examples))
+    bans = [rf"re:(?-i:(?<!\w){re.escape(name)}(?!\w))" for name in names
+            if name.lower() not in source_words and not _common(name)]
+    source_runs = _runs([word.lower() for word in _WORD.findall(source)])
+    example_words = [word.lower() for word in _WORD.findall(examples)]
+    runs = dict.fromkeys(run for run in (tuple(example_words[i:i + COPIED_RUN])
+                                         for i in range(len(example_words) - COPIED_RUN + 1))
+                         if run not in source_runs)
+    bans += [r"re:(?<!\w)" + r"\W+".join(re.escape(word) for word in run) + r"(?!\w)" for run in runs]
+    return tuple(bans)
+
+
+def _possessive_free(name: str) -> str:
+    return re.sub(r"['\u2019][a-z]+$", "", name)
+
+
 def near_duplicates(synopses: list[str], earlier: list[str] = ()) -> list[int]:
     """Indexes of ``synopses`` that tell the same as one before them (or as one of ``earlier``)."""
     seen = [_words(text) for text in earlier]

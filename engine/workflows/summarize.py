@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
-from engine.workflows.example_leaks import leaked_from_examples
+from engine.workflows.example_leaks import example_bans, leaked_from_examples
 from memory.extractive import shorten
 from memory.project import Project
 from memory.pyramid import Group
@@ -78,8 +78,11 @@ def summarize_group(project: Project, backend: Backend, group: Group, cancel: th
         events = " ".join(stored[child.key][0] for child in group.children if child.key in stored)
         task, source = "summarize_events", _limit(backend, events)
         prompt = render(task, {"events": source})
+    bans = example_bans(task, source)  # the example's names and sentences are not the book's
     for attempt in range(SUMMARY_ATTEMPTS):
-        settings = SUMMARY_SETTINGS if attempt == 0 else replace(SUMMARY_SETTINGS, seed=attempt, temperature=0.7)
+        settings = replace(SUMMARY_SETTINGS, banned_phrases=bans)
+        if attempt:
+            settings = replace(settings, seed=attempt, temperature=0.7)
         summary = _clean("".join(backend.stream(prompt, settings, cancel)))
         if summary and not leaked_from_examples(summary, task, source):
             return summary
