@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.workflows.passage_cleaning import clean_passage, is_commentary, trim_to_sentence
+from engine.workflows.passage_cleaning import clean_passage, is_commentary, scaffolding_in, trim_to_sentence
 
 NOTE = "[The Light. Chapter 1, Landfall: Now: Ada Fenn drags Tom Reyes from the surf.]"
 
@@ -84,3 +84,28 @@ def test_no_stretch_of_the_shared_novels_reads_as_commentary(corpus) -> None:
 def test_the_beat_notes_who_and_where_never_reach_the_text(written: str, kept: str) -> None:
     note = "[The Harbor. Chapter 1, Arrival: Now: Marisa meets the keeper. (Marisa Al-Sabiq; the harbor)]"
     assert clean_passage(written, note) == kept
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    ("Chapter 1, Arrival: Marisa came in at dusk.\n\nThe keeper looked up.", "The keeper looked up."),
+    ("Characters: Marisa, the keeper\n\nThe keeper looked up.", "The keeper looked up."),
+    ("The keeper looked up, Scene: the lamp room.", "The keeper looked up, the lamp room."),
+    ("[Marisa (she/her)] The keeper (he/him) looked up.", "The keeper looked up."),
+])
+def test_labels_and_tags_from_the_prompt_never_reach_the_text(written: str, kept: str) -> None:
+    note = "[The Harbor. Chapter 1, Arrival: Now: Marisa meets the keeper. (Marisa Al-Sabiq; the harbor)]"
+    assert scaffolding_in(written, note)
+    cleaned = clean_passage(written, note)
+    assert cleaned == kept and scaffolding_in(cleaned, note) == []
+
+
+def test_the_novels_prose_is_almost_never_taken_for_scaffolding(corpus) -> None:
+    """The check the drafting bench counts must not fire on real prose: a writer's own asides and
+    semicolons stay. Brackets in a few novels (an editor's "[Illustration]", a letter's heading) are
+    all it finds."""
+    flagged = total = 0
+    for text_file in sorted(corpus.glob("*.txt")):
+        paragraphs = [" ".join(p.split()) for p in text_file.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+        flagged += sum(bool(scaffolding_in(paragraph)) for paragraph in paragraphs)
+        total += len(paragraphs)
+    assert total > 20000 and flagged / total < 0.002

@@ -11,6 +11,8 @@ from engine.backend.protocol import SamplingSettings
 from engine.workflows.drafting import draft
 from engine.workflows.outline_schema import children_schema
 from engine.workflows.example_leaks import leaked_from_examples
+from engine.workflows.passage import outline_note
+from engine.workflows.passage_cleaning import scaffolding_in
 from engine.workflows.planning import expand_node, plan_children
 from memory.drafts import drafted_passages
 from memory.outline_store import PlannedNode, add_children, create_book, load_outline
@@ -85,6 +87,8 @@ def test_a_chapter_is_expanded_into_beats_and_drafted_into_memory(project: Proje
     assert [p.index for p in seen] == [1, 2]
     assert report.passages == 2 and not report.stopped
     assert document.text == "\n\n".join(passages[b.id] for b in beats)  # each passage once, in order
+    for beat in beats:  # nothing of the prompt's notes reached the book
+        assert scaffolding_in(passages[beat.id], outline_note(outline, node, outline.nodes[beat.id])) == []
     assert all(outline.nodes[b.id].status == "drafted" for b in beats)
     assert node.status == "drafted" and node.drafted_summary  # plan and text in step
     assert 0.4 <= report.chapters[0].adherence <= 1.6

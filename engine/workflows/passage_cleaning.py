@@ -57,8 +57,9 @@ def clean_passage(text: str, note: str = "", earlier: str = "", chapter: str = "
     text = _without_note_asides(_PRONOUN_TAG.sub("", _NOTE.sub("", text)), note_words)
     for paragraph in re.split(r"\n\s*\n", text):
         paragraph = " ".join(paragraph.split()).lstrip(":;,. ")
-        if not paragraph or _echoes(paragraph, note_words):
-            continue
+        if not paragraph or _echoes(paragraph, note_words) or _LABEL.match(paragraph):
+            continue  # a paragraph that opens like a line of the prompt is the prompt's
+        paragraph = " ".join(_LABEL.sub("", paragraph).split())
         fresh = _without_repeats(paragraph, seen)
         if fresh:
             kept.append(fresh)
@@ -68,14 +69,33 @@ def clean_passage(text: str, note: str = "", earlier: str = "", chapter: str = "
 def _without_note_asides(text: str, note_words: set[str]) -> str:
     """Drop parentheses copied from the beat note's "(who; where)": a list with a semicolon, or
     words that are mostly the note's. A writer's own aside ("(she never forgot it)") stays."""
-    def keep_or_drop(match: re.Match[str]) -> str:
-        inside = match.group(1)
-        words = _WORD.findall(inside.lower())
-        from_note = sum(word in note_words for word in words)
-        copied = ";" in inside or (words and note_words and from_note / len(words) >= 0.6)
-        return "" if copied else match.group(0)
+    return _ASIDE.sub(lambda match: "" if _from_note(match.group(1), note_words) else match.group(0), text)
 
-    return _ASIDE.sub(keep_or_drop, text)
+
+def _from_note(inside: str, note_words: set[str]) -> bool:
+    """Whether a parenthesis holds the beat note's "(who; where)": a list with a semicolon that
+    names something of the note, or words that are mostly the note's."""
+    words = _WORD.findall(inside.lower())
+    from_note = sum(word in note_words for word in words)
+    return bool(words) and ((";" in inside and from_note > 0) or from_note / len(words) >= 0.6)
+
+
+_LABEL = re.compile(r"(?<![\w])(?:Now|Scene|Characters|Place|Earlier|Before|Premise|Synopsis|Summary|Passage)"
+                    r" ?:|(?<![\w])(?:Chapter|Act|Part) \d+, [^:\n.!?]{1,80}:")
+
+
+def scaffolding_in(passage: str, note: str = "") -> list[str]:
+    """What of the prompt's scaffolding a passage holds: brackets, the note's and the memory's
+    labels ("Now:", "Characters:", "Chapter 3, The Storm:"), pronoun tags ("(she/her)") and
+    the note's "(who; where)" parentheses. Empty for prose a writer would keep; ``clean_passage``
+    removes all of it, and the drafting bench counts what is left.
+    """
+    found = re.findall(r"[\[\]][^\[\]\n]{0,40}", passage)
+    found += [match.group(0) for match in _LABEL.finditer(passage)]
+    found += _PRONOUN_TAG.findall(passage)
+    note_words = set(_WORD.findall(note.lower()))
+    found += [match.group(0) for match in _ASIDE.finditer(passage) if _from_note(match.group(1), note_words)]
+    return found
 
 
 def is_commentary(passage: str) -> bool:
