@@ -37,6 +37,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/continuation.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/drafting.py
+	$(BIN)/python bench/planning.py
 	$(BIN)/python bench/style.py
 	$(BIN)/python bench/responsiveness.py
 	$(BIN)/python bench/kill_trials.py

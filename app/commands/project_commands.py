@@ -25,11 +25,10 @@ from engine.workflows.exporting import (
     sidecar_path,
 )
 from engine.workflows.bible_edits import confirm_changes, remove_entry, set_entry
+from engine.workflows.continuation import context_at
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
-from memory.assembler import assemble
 from memory.bible import KINDS, load_bible
-from memory.cursor import cursor_at
 from memory.store import ProjectReadOnlyError, ProjectStore
 from memory.writer_lock import ProjectBusyError
 from memory.summaries import summary_status
@@ -194,9 +193,7 @@ def run_context(args: argparse.Namespace) -> int:
         print(f"draftsmith: note: {error.sentence} Showing the context from what is stored.", file=sys.stderr)
         project, tokenizer = open_project(args.project, args.model, read_only=True)
     try:
-        project.ensure_summaries()
-        chapter, paragraph = parse_position(args.at)
-        context = assemble(project, args.budget, cursor_at(project, chapter, paragraph))
+        context = context_at(project, args.budget, *parse_position(args.at))
     finally:
         project.close()
     if args.json:

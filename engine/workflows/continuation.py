@@ -16,7 +16,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import PromptTooLongError
 from engine.provenance import note_prompt
 from memory.assembler import AssembledContext, assemble
-from memory.cursor import Cursor, cursor_at_offset
+from memory.cursor import Cursor, cursor_at, cursor_at_offset
 from memory.project import Project
 from memory.token_fit import fit_tail
 from prompts import render
@@ -85,6 +85,13 @@ class ContextInspection:
 
     context: AssembledContext
     cached_tokens: int | None
+
+
+def context_at(project: Project, budget: int, chapter: int, paragraph: int) -> AssembledContext:
+    """The context the memory layer assembles at a chapter's paragraph (``draftsmith context``):
+    what a continuation there would be given, summaries made first where missing."""
+    project.ensure_summaries()
+    return assemble(project, budget, cursor_at(project, chapter, paragraph))
 
 
 def inspect_context(project: Project, backend: Backend, settings: SamplingSettings, document_id: int,

@@ -13,6 +13,7 @@ import re
 from difflib import SequenceMatcher
 from functools import cache
 
+from memory.text_analysis import NOT_NAMES
 from prompts import render, template_placeholders
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:['\u2019][a-z]+)?\b")
@@ -34,9 +35,9 @@ def leaked_from_examples(answer: str, task: str, source: str) -> list[str]:
     """What in ``answer`` comes from ``task``'s examples rather than ``source`` (empty when nothing does)."""
     examples = example_text(task)
     source_words = {word.lower() for word in _WORD.findall(source)}
-    example_names = set(_NAME.findall(examples))
-    leaks = [name for name in dict.fromkeys(_NAME.findall(answer))
-             if name in example_names and name.lower() not in source_words and not _common(name)]
+    example_names = _names(examples)
+    leaks = [name for name in dict.fromkeys(map(_possessive_free, _NAME.findall(answer)))
+             if name in example_names and name.lower() not in source_words]
     answer_words = [word.lower() for word in _WORD.findall(answer)]
     example_runs = _runs([word.lower() for word in _WORD.findall(examples)])
     source_runs = _runs([word.lower() for word in _WORD.findall(source)])
@@ -58,9 +59,8 @@ def example_bans(task: str, source: str) -> tuple[str, ...]:
     """
     examples = example_text(task)
     source_words = {word.lower() for word in _WORD.findall(source)}
-    names = dict.fromkeys(_possessive_free(name) for name in _NAME.findall(examples))
-    bans = [rf"re:(?-i:(?<!\w){re.escape(name)}(?!\w))" for name in names
-            if name.lower() not in source_words and not _common(name)]
+    bans = [rf"re:(?-i:(?<!\w){re.escape(name)}(?!\w))" for name in _names(examples)
+            if name.lower() not in source_words]
     source_runs = _runs([word.lower() for word in _WORD.findall(source)])
     example_words = [word.lower() for word in _WORD.findall(examples)]
     runs = dict.fromkeys(run for run in (tuple(example_words[i:i + COPIED_RUN])
@@ -68,6 +68,13 @@ def example_bans(task: str, source: str) -> tuple[str, ...]:
                          if run not in source_runs)
     bans += [r"re:(?<!\w)" + r"\W+".join(re.escape(word) for word in run) + r"(?!\w)" for run in runs]
     return tuple(bans)
+
+
+def _names(text: str) -> dict[str, None]:
+    """The capitalised words of ``text`` that may be names: not the words a sentence or a
+    template's label starts with ("The", "No", "Summary")."""
+    return dict.fromkeys(name for name in map(_possessive_free, _NAME.findall(text))
+                         if name not in NOT_NAMES and not _common(name))
 
 
 def _possessive_free(name: str) -> str:
@@ -96,7 +103,7 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 
 _COMMON = frozenset("""The A An He She It They We I You His Her Their Its Our My Your This That These Those
 There Here When Then Each Every One Two Three Book Premise Acts Chapters Scenes Beats Passage Summary Events
-Outlines In Short And But Or As At By For From Of On To With""".split())
+Outlines In Short And But Or As At By For From Of On To With Reply Summary Passage Events""".split())
 
 
 def _common(name: str) -> bool:

@@ -127,7 +127,8 @@ def plan_children(
         problem = check.plan(planned)
         if not problem:
             return planned
-    raise BackendError(f"The model did not produce a complete plan in {ATTEMPTS} tries ({problem}).")
+    raise BackendError(f"The model did not produce a complete plan in {ATTEMPTS} tries ({problem}); nothing was "
+                       "planned. Try again with another seed, or write these parts yourself.")
 
 
 @dataclass
