@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -252,23 +252,44 @@ def main() -> int:
     return 0
 
 
+Column = tuple[str, Callable[[dict[str, object]], str]]
+
+PLAN_COLUMNS: list[Column] = [
+    ("premise", lambda r: str(r["premise"])),
+    ("names people", lambda r: {True: "yes", False: "no"}.get(r.get("names_people"), "")),
+    ("plans (failed)", lambda r: f"{r['plans']} ({r['failed_plans']})"),
+    ("planner calls per plan", lambda r: f"{r['planner_calls'] / max(1, r['plans']):.2f}"),
+    ("nodes", lambda r: str(r["nodes"])),
+    ("copying the example", lambda r: str(r["example_copies"])),
+    ("siblings alike", lambda r: str(r["alike_siblings"])),
+    ("passages", lambda r: str(r["passages"])),
+    ("with scaffolding", lambda r: str(r["passages_with_scaffolding"])),
+    ("with example names", lambda r: str(r["passages_with_example_names"])),
+    ("words", lambda r: str(r["drafted_words"])),
+]
+SUMMARY_COLUMNS: list[Column] = [
+    ("novel", lambda r: str(r["novel"])),
+    ("summaries", lambda r: str(r["summaries"])),
+    ("model answers", lambda r: str(r["answers"])),
+    ("answers copying the example", lambda r: str(r["answers_copying"])),
+    ("stored copying it", lambda r: str(r["stored_copying"])),
+    ("fell back to extractive", lambda r: f"{r['fell_back']} ({r['fell_back'] / max(1, r['summaries']):.0%})"),
+]
+
+
+def print_table(rows: list[dict[str, object]], columns: list[Column], label: str) -> None:
+    """A Markdown table of ``rows`` and a last row of their sums, labelled in column ``label``."""
+    total: dict[str, object] = {key: sum(r[key] for r in rows) for key, value in rows[0].items()
+                                if isinstance(value, int) and not isinstance(value, bool)}
+    total[label] = "**all**"
+    print("| " + " | ".join(heading for heading, _ in columns) + " |")
+    print("|---|" + "---:|" * (len(columns) - 1))
+    for row in [*rows, total]:
+        print("| " + " | ".join(cell(row) for _, cell in columns) + " |")
+
+
 def print_plans(rows: list[dict[str, object]]) -> None:
-    print("| premise | names people | plans (failed) | planner calls per plan | nodes | copying the example "
-          "| siblings alike | passages | with scaffolding | with example names | words |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['premise']} | {'yes' if r['names_people'] else 'no'} | {r['plans']} ({r['failed_plans']}) | "
-              f"{r['planner_calls'] / max(1, r['plans']):.2f} | {r['nodes']} | {r['example_copies']} | "
-              f"{r['alike_siblings']} | {r['passages']} | {r['passages_with_scaffolding']} | "
-              f"{r['passages_with_example_names']} | {r['drafted_words']} |")
-    total = {key: sum(r[key] for r in rows) for key in ("plans", "failed_plans", "planner_calls", "nodes",
-                                                         "example_copies", "alike_siblings", "passages",
-                                                         "passages_with_scaffolding",
-                                                         "passages_with_example_names", "drafted_words")}
-    print(f"| **all** | | {total['plans']} ({total['failed_plans']}) | "
-          f"{total['planner_calls'] / max(1, total['plans']):.2f} | {total['nodes']} | {total['example_copies']} | "
-          f"{total['alike_siblings']} | {total['passages']} | {total['passages_with_scaffolding']} | "
-          f"{total['passages_with_example_names']} | {total['drafted_words']} |")
+    print_table(rows, PLAN_COLUMNS, "premise")
     for r in rows:
         for label, items in (("copied", r["copied"]), ("scaffolding", r["scaffolding"]),
                              ("example names", r["example_names"]), ("failed", r["failures"])):
@@ -277,17 +298,7 @@ def print_plans(rows: list[dict[str, object]]) -> None:
 
 
 def print_summaries(rows: list[dict[str, object]]) -> None:
-    print("| novel | summaries | model answers | answers copying the example | stored copying it "
-          "| fell back to extractive |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['novel']} | {r['summaries']} | {r['answers']} | {r['answers_copying']} | "
-              f"{r['stored_copying']} | {r['fell_back']} |")
-    total = {key: sum(r[key] for r in rows) for key in ("summaries", "answers", "answers_copying",
-                                                         "stored_copying", "fell_back")}
-    print(f"| **all** | {total['summaries']} | {total['answers']} | {total['answers_copying']} | "
-          f"{total['stored_copying']} | {total['fell_back']} "
-          f"({total['fell_back'] / max(1, total['summaries']):.0%}) |")
+    print_table(rows, SUMMARY_COLUMNS, "novel")
 
 
 if __name__ == "__main__":
