@@ -18,19 +18,20 @@ PRESETS: dict[str, dict[str, object]] = {
     "balanced": {"temperature": 1.0, "min_p": 0.01, "top_p": 1.0, "xtc_probability": 0.6, "xtc_threshold": 0.08},
     "steady": {"temperature": 0.8, "min_p": 0.05, "top_p": 0.95},
     "lively": {"temperature": 1.0, "min_p": 0.005, "top_p": 1.0, "xtc_probability": 0.7, "xtc_threshold": 0.05},
-    "plain": {"temperature": 0.8, "min_p": 0.05, "top_p": 0.95, "repeat_penalty": 1.1, "penalty_last_n": 64,
-              "penalize_prompt": False, "dry_multiplier": 0.0},
+    "plain": {"temperature": 0.8, "top_k": 40, "min_p": 0.05, "top_p": 0.95, "repeat_penalty": 1.1,
+              "penalty_last_n": 64, "penalize_prompt": False, "dry_multiplier": 0.0},
 }
 """All but ``plain`` keep a light repetition penalty over the book's recent text and DRY
 against loops. ``balanced`` (the default) samples at temperature 1 from all but the
 unlikeliest words and now and then passes over the likeliest (XTC), so the text is about
 as surprising as a book, not flatter; ``steady`` keeps to likely words; ``lively`` passes
-over more; ``plain`` is the old single repetition penalty over the call's last 64 tokens."""
+over more; ``plain`` is the old sampler: top-k 40 and a single repetition penalty over the call's
+last 64 tokens."""
 PRESET_ABOUT = {
     "balanced": "A light penalty over the book's recent text, DRY against loops (the default)",
     "lively": "Balanced, and now and then the likeliest word is passed over (XTC)",
     "steady": "Cooler, keeping to the likely words (top-n-sigma)",
-    "plain": "One repetition penalty over the last 64 tokens, as before the stack",
+    "plain": "Top-k 40 and one repetition penalty over the last 64 tokens, as before the stack",
 }
 DEFAULT_PRESET = "balanced"
 SETTING = "sampler"

@@ -83,6 +83,7 @@ CASES = {
     # -- command-line values ---------------------------------------------------
     "temperature nan": case("write --temperature nan hello", 2, "temperature"),
     "temperature below zero": case("write --temperature -3 hello", 2, "temperature"),
+    "top-k below zero": case("write --top-k -1 hello", 2, "zero or more"),
     "temperature infinite": case("draft --project {w}/good.draftsmith --temperature inf", 2, "temperature"),
     "max tokens zero": case("write --max-tokens 0 hello", 2, "greater than zero"),
     "max tokens a word": case("write --max-tokens many hello", 2, "whole number"),

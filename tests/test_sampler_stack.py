@@ -53,13 +53,14 @@ def test_the_repetition_penalty_sees_the_book_not_only_this_call(llama_backend: 
     assert copied_grams(with_book, LOOP) < copied_grams(call_only, LOOP)
 
 
-def test_top_n_sigma_and_min_p_narrow_to_the_top_token(llama_backend: LlamaBackend) -> None:
+def test_top_n_sigma_top_k_and_min_p_narrow_to_the_top_token(llama_backend: LlamaBackend) -> None:
     """A hot, wide sampler writes something else than greedy; top-n-sigma at a sliver of a
-    standard deviation keeps only the top token, so it writes what greedy writes."""
+    standard deviation, or top-k 1, keeps only the top token, so it writes what greedy writes."""
     greedy = run(llama_backend, PROSE, GREEDY)
     wild = replace(GREEDY, min_p=0.0, temperature=3.0, seed=11)
     assert run(llama_backend, PROSE, wild) != greedy
     assert run(llama_backend, PROSE, replace(wild, top_n_sigma=0.001)) == greedy
+    assert run(llama_backend, PROSE, replace(wild, top_k=1)) == greedy  # top-k keeps only the top token too
 
 
 def test_xtc_passes_over_the_likeliest_tokens(llama_backend: LlamaBackend) -> None:
@@ -139,10 +140,11 @@ def test_a_broken_pattern_is_one_sentence() -> None:
 def test_a_server_gets_the_stack_and_the_writer_hears_what_it_cannot_take() -> None:
     server = HttpBackend.__new__(HttpBackend)
     server.model = "any"
-    settings = SamplingSettings(dry_multiplier=0.8, xtc_probability=0.5, top_n_sigma=1.5,
+    settings = SamplingSettings(dry_multiplier=0.8, xtc_probability=0.5, top_n_sigma=1.5, top_k=40,
                                 banned_phrases=("palpable",))
     payload = server._sampling_payload(settings)
     assert (payload["dry_multiplier"], payload["xtc_probability"], payload["top_n_sigma"]) == (0.8, 0.5, 1.5)
+    assert payload["top_k"] == 40 and server._sampling_payload(SamplingSettings())["top_k"] == 0  # 0: off, not 40
     assert payload["repeat_last_n"] == settings.penalty_last_n
     assert unapplied(server.capabilities, settings) == ["banned_phrases"]
     assert unapplied(server.capabilities, SamplingSettings()) == []

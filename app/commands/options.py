@@ -57,6 +57,7 @@ def add_sampler_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--dry", type=non_negative, metavar="MULTIPLIER", help="DRY strength; 0 turns it off")
     group.add_argument("--xtc", type=probability, metavar="PROBABILITY", help="XTC probability; 0 turns it off")
     group.add_argument("--top-n-sigma", type=non_negative, metavar="N", help="top-n-sigma; 0 turns it off")
+    group.add_argument("--top-k", type=whole_number, metavar="K", help="keep the K likeliest tokens; 0 turns it off")
 
 
 def sampler_from_args(args: argparse.Namespace, store: ProjectStore | None, **base: object) -> SamplingSettings:
@@ -73,7 +74,8 @@ def sampler_from_args(args: argparse.Namespace, store: ProjectStore | None, **ba
         changes["banned_phrases"] = settings.banned_phrases + tuple(args.ban)
     if args.worn_phrases:
         changes["worn_phrases"] = args.worn_phrases == "on"
-    for option, name in (("dry", "dry_multiplier"), ("xtc", "xtc_probability"), ("top_n_sigma", "top_n_sigma")):
+    for option, name in (("dry", "dry_multiplier"), ("xtc", "xtc_probability"), ("top_n_sigma", "top_n_sigma"),
+                         ("top_k", "top_k")):
         if getattr(args, option) is not None:
             changes[name] = getattr(args, option)
     settings = replace(settings, **changes)
@@ -87,6 +89,17 @@ def warn_unapplied(backend: Backend, settings: SamplingSettings) -> None:
     if missing:
         print(f"draftsmith: this server cannot apply {', '.join(name.replace('_', ' ') for name in missing)}; "
               "the rest of the sampler is sent.", file=sys.stderr)
+
+
+def whole_number(text: str) -> int:
+    """A count that may be zero (0 turns a sampler off)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be zero or more")
+    return value
 
 
 def non_negative(text: str) -> float:

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"preset": preset, "settings": asdict(settings)}, indent=2, ensure_ascii=False))
         return 0
     print(f"preset: {preset}")
-    for name in ("temperature", "top_p", "min_p", "repeat_penalty", "penalty_last_n", "dry_multiplier",
+    for name in ("temperature", "top_k", "top_p", "min_p", "repeat_penalty", "penalty_last_n", "dry_multiplier",
                  "xtc_probability", "top_n_sigma"):
         print(f"  {name}: {getattr(settings, name)}")
     print(f"banned phrases: {'; '.join(settings.banned_phrases) or '(none)'}")

@@ -203,6 +203,7 @@ class HttpBackend:
             "max_tokens": settings.max_tokens,
             "temperature": settings.temperature,
             "top_p": settings.top_p,
+            "top_k": settings.top_k,  # 0 is off; a server left to itself keeps 40
             "min_p": settings.min_p,
             "repeat_penalty": settings.repeat_penalty,
             "repeat_last_n": settings.penalty_last_n,

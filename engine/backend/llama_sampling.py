@@ -2,7 +2,7 @@
 
 llama-cpp-python's ``create_completion`` offers neither DRY, XTC nor top-n-sigma, and its
 repetition penalty sees only the tokens of one call. Here the sampler chain is llama.cpp's
-(a JSON grammar when the output has a schema, penalties, DRY, top-n-sigma, top-p, min-p,
+(a JSON grammar when the output has a schema, penalties, DRY, top-n-sigma, top-k, top-p, min-p,
 XTC, temperature), fed the end of the prompt first, so the penalties know the book's recent
 text; and when the text completes a banned phrase, the KV cache is cut back to where the
 phrase began (one token is read again, the prompt never is) and that position is sampled
@@ -91,6 +91,8 @@ def _chain(llm: llama_cpp.Llama, settings: SamplingSettings, bans: _Bans, seed: 
         return chain
     if settings.top_n_sigma > 0:
         chain.add_top_n_sigma(settings.top_n_sigma)
+    if settings.top_k > 0:
+        chain.add_top_k(settings.top_k)
     chain.add_top_p(settings.top_p, 1)
     chain.add_min_p(settings.min_p, 1)
     if settings.xtc_probability > 0:

@@ -54,6 +54,9 @@ class SamplingSettings:
     xtc_threshold: float = 0.1
     top_n_sigma: float = 0.0
     """Keep tokens within n standard deviations of the top logit; 0 turns it off."""
+    top_k: int = 0
+    """Keep only the k likeliest tokens (before top-p, which then sorts k, not the whole
+    vocabulary); 0 turns it off."""
     banned_phrases: tuple[str, ...] = ()
     """Phrases the text may not contain: plain words, or a regular expression after "re:".
     When the text completes one, generation goes back to where it began and tries again."""
