@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-STRICT_CHAR_RULE = r'char ::= [^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])'
+STRICT_CHAR_RULE = (r'char ::= [^"\\\x7F\x00-\x1F] | '
+                    r'"\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])')
 _CHAR_RULE = re.compile(r"^char ::= .*$", re.MULTILINE)
 
 
@@ -23,7 +24,4 @@ def json_schema_grammar(json_schema: str) -> str:
     """
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    grammar = json_schema_to_gbnf(json_schema)
-    if _CHAR_RULE.search(grammar) is None:  # a schema without strings
-        return grammar
-    return _CHAR_RULE.sub(lambda _: STRICT_CHAR_RULE, grammar)
+    return _CHAR_RULE.sub(lambda _: STRICT_CHAR_RULE, json_schema_to_gbnf(json_schema))

@@ -49,8 +49,8 @@ class SamplingRun:
 class _Bans:
     """Tokens that may not be sampled at a given position, and the end tokens before the floor."""
 
-    def __init__(self, end_tokens: list[int], floor: int) -> None:
-        self.end_tokens, self.floor = end_tokens, floor
+    def __init__(self, end_tokens: list[int], floor: int, after_grammar: bool = False) -> None:
+        self.end_tokens, self.floor, self.after_grammar = end_tokens, floor, after_grammar
         self.at: dict[int, set[int]] = {}
         self.position = 0
 
@@ -62,14 +62,15 @@ class _Bans:
         banned = [token for token in banned if 0 <= token < size]
         if not banned:
             return
-        # Before any sampler that sorts: the array is still in vocabulary order. A grammar
-        # ahead of this stage may have left only banned tokens; banning them too would leave
-        # nothing to sample, and a token the grammar refuses ends the process, so then the
-        # ban gives way.
+        # Before any sampler that sorts: the array is still in vocabulary order.
         logits = np.ctypeslib.as_array(candidates.contents.data, shape=(size,))["logit"]
-        allowed = np.isfinite(logits)
-        if allowed.sum() <= allowed[banned].sum():
-            return
+        if self.after_grammar:
+            # The grammar may have left only banned tokens; banning them too would leave
+            # nothing to sample, and a token the grammar refuses ends the process, so then
+            # the ban gives way.
+            allowed = np.isfinite(logits)
+            if allowed.sum() <= allowed[banned].sum():
+                return
         logits[banned] = -np.inf
 
 
@@ -114,7 +115,8 @@ class ProseSampler:
         self.llm, self.prompt, self.settings, self.stops = llm, prompt, settings, stops
         self.grammar = grammar
         self.ban: PhraseBan = compile_bans(settings.banned_phrases, settings.worn_phrases)
-        self.bans = _Bans(end_tokens, 0 if grammar is not None else settings.min_tokens)
+        self.bans = _Bans(end_tokens, 0 if grammar is not None else settings.min_tokens,
+                          after_grammar=grammar is not None)
         self.seed = settings.seed if settings.seed is not None else llama_cpp.LLAMA_DEFAULT_SEED
         self.run = SamplingRun()
         self._end_of_generation = set(end_tokens)

@@ -33,17 +33,12 @@ def example_text(task: str) -> str:
 
 def leaked_from_examples(answer: str, task: str, source: str) -> list[str]:
     """What in ``answer`` comes from ``task``'s examples rather than ``source`` (empty when nothing does)."""
-    examples = example_text(task)
-    source_words = {word.lower() for word in _WORD.findall(source)}
-    example_names = _names(examples)
-    leaks = [name for name in dict.fromkeys(map(_possessive_free, _NAME.findall(answer)))
-             if name in example_names and name.lower() not in source_words]
-    answer_words = [word.lower() for word in _WORD.findall(answer)]
-    example_runs = _runs([word.lower() for word in _WORD.findall(examples)])
-    source_runs = _runs([word.lower() for word in _WORD.findall(source)])
+    names, runs = _foreign(task, source)
+    leaks = [name for name in dict.fromkeys(map(_possessive_free, _NAME.findall(answer))) if name in names]
+    answer_words = _words(answer)
     for start in range(len(answer_words) - COPIED_RUN + 1):
         run = tuple(answer_words[start:start + COPIED_RUN])
-        if run in example_runs and run not in source_runs:
+        if run in runs:
             leaks.append(" ".join(run))
             break
     return leaks
@@ -57,17 +52,18 @@ def example_bans(task: str, source: str) -> tuple[str, ...]:
     What ``leaked_from_examples`` finds afterwards, the sampler then never writes: generation
     goes back and tries another word, so the model must name its own people and places.
     """
+    names, runs = _foreign(task, source)
+    return (*(rf"re:(?-i:(?<!\w){re.escape(name)}(?!\w))" for name in names),
+            *(r"re:(?<!\w)" + r"\W+".join(map(re.escape, run)) + r"(?!\w)" for run in sorted(runs)))
+
+
+def _foreign(task: str, source: str) -> tuple[list[str], set[tuple[str, ...]]]:
+    """The names and the runs of ``COPIED_RUN`` words of ``task``'s examples that ``source`` lacks."""
     examples = example_text(task)
-    source_words = {word.lower() for word in _WORD.findall(source)}
-    bans = [rf"re:(?-i:(?<!\w){re.escape(name)}(?!\w))" for name in _names(examples)
-            if name.lower() not in source_words]
-    source_runs = _runs([word.lower() for word in _WORD.findall(source)])
-    example_words = [word.lower() for word in _WORD.findall(examples)]
-    runs = dict.fromkeys(run for run in (tuple(example_words[i:i + COPIED_RUN])
-                                         for i in range(len(example_words) - COPIED_RUN + 1))
-                         if run not in source_runs)
-    bans += [r"re:(?<!\w)" + r"\W+".join(re.escape(word) for word in run) + r"(?!\w)" for run in runs]
-    return tuple(bans)
+    source_words = _words(source)
+    lower = set(source_words)
+    names = [name for name in _names(examples) if name.lower() not in lower]
+    return names, _runs(_words(examples)) - _runs(source_words)
 
 
 def _names(text: str) -> dict[str, None]:
@@ -103,7 +99,7 @@ def _runs(words: list[str]) -> set[tuple[str, ...]]:
 
 _COMMON = frozenset("""The A An He She It They We I You His Her Their Its Our My Your This That These Those
 There Here When Then Each Every One Two Three Book Premise Acts Chapters Scenes Beats Passage Summary Events
-Outlines In Short And But Or As At By For From Of On To With Reply Summary Passage Events""".split())
+Outlines In Short And But Or As At By For From Of On To With Reply""".split())
 
 
 def _common(name: str) -> bool:

@@ -19,6 +19,9 @@ from memory.text_analysis import sentence_ends, sentences, split_sentences
 
 _NOTE = re.compile(r"\[[^\]]*\]?")
 _ASIDE = re.compile(r" ?\(([^()\n]{1,160})\)")
+_LABEL = re.compile(r"(?<![\w])(?:Now|Scene|Characters|Place|Earlier|Before|Premise|Synopsis|Summary|Passage)"
+                    r" ?:|(?<![\w])(?:Chapter|Act|Part) \d+, [^:\n.!?]{1,80}:")
+"""A line of the prompt: the outline note's and the memory's labels."""
 _PRONOUN_TAG = re.compile(r" ?\((?:he|she|they|it|xe|ze)(?:/[a-z]+)+\)")
 _COMMENTARY = re.compile(
     r"\b(?:(?:this|that) (?:book|novel|chapter|story)|in the (?:book|novel|chapter)|the novel|main characters?|"
@@ -78,10 +81,6 @@ def _from_note(inside: str, note_words: set[str]) -> bool:
     words = _WORD.findall(inside.lower())
     from_note = sum(word in note_words for word in words)
     return bool(words) and ((";" in inside and from_note > 0) or from_note / len(words) >= 0.6)
-
-
-_LABEL = re.compile(r"(?<![\w])(?:Now|Scene|Characters|Place|Earlier|Before|Premise|Synopsis|Summary|Passage)"
-                    r" ?:|(?<![\w])(?:Chapter|Act|Part) \d+, [^:\n.!?]{1,80}:")
 
 
 def scaffolding_in(passage: str, note: str = "") -> list[str]:

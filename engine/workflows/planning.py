@@ -102,7 +102,8 @@ def plan_children(
     prompt = render("plan_children", {"context": prompt_context, "heading": heading, "count": str(count)})
     schema = json.dumps(children_schema(level, count))
     room = backend.context_length - backend.count_tokens(prompt.text) - 64
-    settings = replace(_PLANNING_SAMPLING, json_schema=schema, banned_phrases=example_bans("plan_children", prompt_context),
+    settings = replace(_PLANNING_SAMPLING, json_schema=schema,
+                       banned_phrases=example_bans("plan_children", prompt_context),
                        max_tokens=max(64, min(max_output_tokens(level, count), room)))
     problem = ""
     check = _PlanCheck(source=prompt_context, earlier=[child.synopsis for child in outline.children(node.id)])
@@ -145,7 +146,8 @@ class _PlanCheck:
         leaks = leaked_from_examples(text, "plan_children", self.source)
         if leaks:
             return f"it copied its example ({', '.join(leaks[:3])})"
-        if not self.allow_repeats and near_duplicates([planned.synopsis], self.earlier + [node.synopsis for node in before]):
+        earlier = self.earlier + [node.synopsis for node in before]
+        if not self.allow_repeats and near_duplicates([planned.synopsis], earlier):
             return "two nodes had the same synopsis"
         return ""
 
