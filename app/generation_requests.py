@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.backend.protocol import Backend, SamplingSettings
-from engine.workflows.continuation import continue_in_project
+from engine.workflows.continuation import Place, continue_in_project
 from engine.workflows.drafting import write_beat
 from engine.workflows.selection import transform_selection
-from memory.cursor import cursor_at_offset
 from memory.project import Project
 
 Post = Callable[[str], None]
@@ -36,8 +35,8 @@ class ContinueAtCursor:
 
     def run(self, backend: Backend, project: Project, settings: SamplingSettings, cancel: threading.Event,
             post: Post, reset: Post = _ignore) -> None:
-        cursor = cursor_at_offset(project, self.document_id, self.offset)
-        for piece in continue_in_project(backend, project, settings, cursor, cancel):
+        place = Place(document_id=self.document_id, offset=self.offset)
+        for piece in continue_in_project(backend, project, settings, place, cancel):
             post(piece)
 
 

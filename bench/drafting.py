@@ -186,8 +186,8 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
         try:
             settings = preset_settings(args.sampler, SamplingSettings(seed=seed))
             settings = replace(settings, worn_phrases=True) if args.sampler != "plain" else settings
-            report = draft(backend, project, None, settings, shares=shares,
-                           rewrites=rewrites,
+            project.context_shares = shares or project.context_shares
+            report = draft(backend, project, None, settings, rewrites=rewrites,
                            on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}",
                                                        file=sys.stderr, flush=True))
         except BeatNotWritten as error:  # measure what was drafted; the stop is a figure of its own

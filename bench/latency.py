@@ -93,8 +93,8 @@ def write_session(backend: LlamaBackend, folder: Path, novel: str, variant: str,
     backend._llm.reset()  # every session starts cold, as after opening the app
     recording = RecordingBackend(backend, session)
     try:
-        for step in write_and_keep(recording, project, journal, SamplingSettings(max_tokens=200, seed=7),
-                                   shares=VARIANTS[variant]):
+        project.context_shares = VARIANTS[variant] or project.context_shares
+        for step in write_and_keep(recording, project, journal, SamplingSettings(max_tokens=200, seed=7)):
             print(f"  {session.name}, {variant}: step {step.step}, {step.prompt_tokens} prompt tokens, "
                   f"{step.reused_tokens} reused, {step.first_token_seconds:.2f} s", file=sys.stderr, flush=True)
             if step.step >= steps:
@@ -110,8 +110,9 @@ def draft_session(backend: LlamaBackend, folder: Path, variant: str) -> Session:
     session = Session("draft, 12 beats", variant)
     project = build_project(folder / f"draft-{variant}.draftsmith", backend, chapters=3, beats=4, beat_words=250)
     backend._llm.reset()
+    project.context_shares = VARIANTS[variant] or project.context_shares
     try:
-        draft(RecordingBackend(backend, session), project, None, SamplingSettings(seed=7), shares=VARIANTS[variant],
+        draft(RecordingBackend(backend, session), project, None, SamplingSettings(seed=7),
               on_progress=lambda p: print(f"  draft, {variant}: {p.chapter} {p.node}", file=sys.stderr, flush=True))
     except BackendError as error:  # a beat with no usable prose: the calls so far still count
         session.stopped = str(error)

@@ -33,13 +33,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from memory.anchor import memory_anchor, recent_start
-from memory.bible import BibleEntry, entries_mentioned, last_mentions
+from memory.context_shares import ContextShares
+from memory.bible import BibleEntry, entries_mentioned, rejected_names
+from memory.cast import CastMember, cast_before, cast_named_in
 from memory.cursor import Cursor, end_of_manuscript
-from memory.extractive import shorten
+from memory.extractive import whole_sentences
 from memory.project import Project
 from memory.pyramid import Group
 from memory.retrieval import focus_passages
-from memory.token_fit import fit_head, fit_tail
+from memory.token_fit import fit_tail, fit_whole_sentences
 
 SEPARATOR = "\n\n"
 SEPARATOR_TOKENS = 1  # "\n\n" is one token in the vocabularies Draftsmith has met; verified by the final count
@@ -54,33 +56,6 @@ class ContextSection:
 
     def as_dict(self) -> dict[str, object]:
         return {"name": self.name, "tokens": self.tokens, "reason": self.reason, "text": self.text}
-
-
-@dataclass(frozen=True)
-class ContextShares:
-    """Caps for each section as shares of the budget; the recent text takes the rest.
-
-    ``bench/continuation.py`` measures each share's worth against the plain window.
-    """
-
-    opening: float = 0.03
-    facts: float = 0.10
-    summaries: float = 0.06
-    focus: float = 0.0
-    summary_words: int = 24
-    facts_lookback: int = 40
-    """Chunks before the anchor (about a chapter) whose names count as the scene's cast."""
-    facts_aliases: bool = True
-    """List each character's other names too (``Darcy, Mr. Darcy``)."""
-    facts_found_pronouns: bool = False
-    """Give the pronouns extraction found too (the writer's are always given). Found ones are
-    guesses ("England (he/him)") that cost four tokens a name."""
-    facts_places: bool = True
-    """List the places named before the anchor too, not only people and things."""
-    jump: float = 1.5
-    """Tokens between the memory anchor's grid lines, as a share of the budget the memory
-    sections and the recent text share: the memory sections change once per this much new
-    text, and up to this much text before the recent text is in neither."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +122,7 @@ def assemble(
 ) -> AssembledContext:
     """Build the context for writing at ``cursor`` (the manuscript's end by default)."""
     cursor = cursor or end_of_manuscript(project)
-    shares = shares or ContextShares()
+    shares = shares or project.context_shares
     count = project.count_tokens
     plan = _Plan()
     if lead:
@@ -157,14 +132,15 @@ def assemble(
     if beat:
         plan.add("beat", beat, count(beat), "what is to be written next")
 
-    opening_text, pin_end = _opening(project, cursor, int(budget * shares.opening))
+    opening_text, pin_end = _opening(project, cursor, _opening_cap(project, cursor, budget, shares))
     if opening_text:
         plan.add("opening", opening_text, count(opening_text),
                  "the book's opening, pinned: its voice and set-up")
     if pin_end >= cursor.chunk_index:  # the cursor is still inside the opening: nothing else to add,
         if not opening_text and not cursor.partial:  # but a book not yet begun gets its cast
             entries = project.bible(at_chapter=_chapter_at(project, cursor))
-            _add_facts(plan, entries, beat, int(budget * shares.facts), count, shares)
+            _add_cast(plan, cast_named_in(entries, beat), [], int(budget * shares.facts), count,
+                      "named in what is to be written")
         # The opening ends at the cursor when it holds the cursor's chunk; else the text before it is recent.
         return _finish(project, plan, budget, cursor, pin_end, verify, anchor=pin_end,
                        with_recent=bool(cursor.partial) and not opening_text)
@@ -178,14 +154,13 @@ def assemble(
     start = recent_start(chunk_tokens, pin_end, cursor.chunk_index, partial_tokens, room)
     anchor = memory_anchor(chunk_tokens, pin_end, start, int((budget - fixed) * shares.jump))
 
-    lookback_start = max(pin_end, anchor - shares.facts_lookback)
-    texts = _fetch_texts(project, range(lookback_start, cursor.chunk_index))
-    before_anchor = _chunks_text(project, range(lookback_start, anchor), texts)
+    texts = _fetch_texts(project, range(start, cursor.chunk_index))
     entries = project.bible(at_chapter=_chapter_at(project, cursor))
     _add_summaries(plan, project, pin_end, anchor, memory_caps[0], shares.summary_words)
-    _add_facts(plan, entries, before_anchor, memory_caps[1], count, shares)
+    _add_facts(plan, project, entries, anchor, memory_caps[1], count, shares)
     if memory_caps[2] > 0:
-        named = [entry.name for entry, _ in entries_mentioned(entries, before_anchor)[:3]]
+        lookback = _chunks_text(project, range(max(pin_end, anchor - shares.facts_lookback), anchor))
+        named = [entry.name for entry, _ in entries_mentioned(entries, lookback)[:3]]
         _add_focus(plan, project, named, pin_end, anchor, memory_caps[2], count)
     return _finish(project, plan, budget, cursor, start, verify, texts, anchor)
 
@@ -197,6 +172,16 @@ def _chapter_at(project: Project, cursor: Cursor) -> int | None:
         return None
     ref = refs[min(cursor.chunk_index, len(refs) - 1)]
     return project.chapter_number(ref.document_id)
+
+
+def _opening_cap(project: Project, cursor: Cursor, budget: int, shares: ContextShares) -> int:
+    """The opening's share of the budget while the book before the cursor is short; none after.
+
+    Early on the opening sets the voice and the scene; once the recent text alone holds
+    pages of the book's voice, the pinned opening only takes room from it.
+    """
+    before = sum(ref.tokens for ref in project.chunks[: cursor.chunk_index])
+    return int(budget * shares.opening) if before <= shares.opening_until * budget else 0
 
 
 def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
@@ -212,7 +197,7 @@ def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
     text = _chunks_text(project, range(end))
     if end == cursor.chunk_index and cursor.partial:
         text = (text + SEPARATOR + cursor.partial).strip() if text else cursor.partial
-    return fit_head(project.count_tokens, text, cap), end
+    return fit_whole_sentences(project.count_tokens, text, cap), end
 
 
 def _fetch_texts(project: Project, indices: range) -> dict[int, str]:
@@ -230,33 +215,37 @@ def _chunks_text(project: Project, indices: range, texts: dict[int, str] | None 
     return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
-def _add_facts(plan: _Plan, entries: list[BibleEntry], near_text: str, cap: int, count,
+def _add_facts(plan: _Plan, project: Project, entries: list[BibleEntry], stop: int, cap: int, count,
                shares: ContextShares) -> None:
-    """The cast named in ``near_text``, the last named first, then the book's most named characters.
+    """The cast the text before chunk ``stop`` has named, one form each, on one line.
 
-    A line cut for the budget loses the people named longest ago.
+    Only that text counts (``cast_before``): the ones named in the last ``facts_lookback``
+    chunks come first, the last named first, then the most named. A line cut for the
+    budget loses the people named longest ago and least.
     """
-    if not shares.facts_places:
-        entries = [entry for entry in entries if entry.kind != "place"]
-    if cap <= 0 or not entries:
+    if cap <= 0:
         return
-    last = last_mentions(entries, near_text)
-    near = sorted((entry for entry in entries if entry.name in last), key=lambda entry: -last[entry.name])
-    frequent = [entry for entry in entries if entry.kind == "character" and entry.name not in last][:8]
+    cast = cast_before(project.name_index.uses_before(stop), entries, set(rejected_names(project.store)))
+    recent_from = stop - shares.facts_lookback
+    near = sorted((c for c in cast if c.last_chunk >= recent_from), key=lambda c: -c.last_chunk)
+    known = sorted((c for c in cast if c.last_chunk < recent_from), key=lambda c: -c.count)
+    _add_cast(plan, near, known, cap, count, f"named in the last {shares.facts_lookback} chunks before "
+              "the memory anchor")
+
+
+def _add_cast(plan: _Plan, near: list[CastMember], known: list[CastMember], cap: int, count, why: str) -> None:
     chosen: list[str] = []
     used = count("[Characters: ]")
-    for entry in near + frequent:
-        line = entry.line(with_aliases=shares.facts_aliases,
-                          with_pronouns=shares.facts_found_pronouns or entry.source == "writer")
-        cost = count(line) + 1  # the comma
+    for member in near + known:
+        cost = count(member.line) + 1  # the comma
         if used + cost > cap:
             break
-        chosen.append(line)
+        chosen.append(member.line)
         used += cost
     if chosen:
         text = "[Characters: " + ", ".join(chosen) + "]"
-        plan.add("facts", text, count(text),
-                 f"{len(near[:len(chosen)])} named before the recent text, the rest the most frequent")
+        near_count = min(len(near), len(chosen))
+        plan.add("facts", text, count(text), f"{near_count} {why}, {len(chosen) - near_count} the most named before")
 
 
 def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: int, words: int) -> None:
@@ -271,7 +260,9 @@ def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: in
             break
         factor *= 4
     stored = project.store.summaries(group.key for group in groups)
-    texts = [(group, shorten(stored[group.key][0], words)) for group in groups if group.key in stored]
+    texts = [(group, whole_sentences(stored[group.key][0], words)) for group in groups if group.key in stored]
+    missing = len(groups) - len(texts)
+    texts = [(group, text) for group, text in texts if text]
     kept: list[tuple[Group, str]] = []
     used = count("[Earlier: ]")
     for group, text in reversed(texts):  # nearest first: the far past goes first when space runs out
@@ -289,7 +280,6 @@ def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: in
     reason = f"summaries of chunks {kept[0][0].start}-{stop - 1}, spans {spans} growing with distance"
     if omitted:
         reason += f"; {omitted} older summaries left out for the budget"
-    missing = len(groups) - len(texts)
     if missing:
         reason += f"; {missing} not yet summarised"
     plan.add("summaries", body, count(body), reason)

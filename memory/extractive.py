@@ -28,12 +28,29 @@ def shorten(sentence: str, max_words: int = MAX_WORDS) -> str:
 
 
 def summarize_text(text: str) -> str:
-    """The best sentence of a chunk, shortened; the opening words if there is no sentence."""
+    """The best whole sentence of a chunk of at most ``MAX_WORDS`` words; a longer one shortened
+    (marked with an ellipsis, which the assembler leaves out) only when the chunk has no shorter."""
     candidates = sentences(text)
     if not candidates:
         return shorten(" ".join(text.split()))
-    best = max(candidates, key=lambda s: (_score(s), -candidates.index(s)))
+    whole = [s for s in candidates if len(s.split()) <= MAX_WORDS and not s.endswith("\u2026")]
+    pool = whole or candidates
+    best = max(pool, key=lambda s: (_score(s), -pool.index(s)))
     return shorten(best)
+
+
+def whole_sentences(text: str, max_words: int) -> str:
+    """The leading whole sentences of ``text`` within ``max_words`` words; empty when the first is
+    longer, or was cut already (it ends in an ellipsis): a prompt never shows half a sentence."""
+    kept: list[str] = []
+    words = 0
+    for sentence in sentences(text, min_words=1):
+        length = len(sentence.split())
+        if words + length > max_words or sentence.rstrip("\"'\u201d\u2019").endswith("\u2026"):
+            break
+        kept.append(sentence)
+        words += length
+    return " ".join(kept)
 
 
 def summarize_summaries(texts: list[str]) -> str:

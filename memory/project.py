@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from memory.context_shares import ContextShares
 from memory.bible import BibleEntry, entries_at, load_bible
+from memory.name_index import NameIndex
 from memory.pyramid import Pyramid
 from memory.store import ChunkRef, Document, ProjectStore
 from memory.summaries import refresh_extractive
@@ -35,6 +37,10 @@ class Project:
         self._version = -1
         self._bible: list[BibleEntry] = []
         self._bible_marker: int | None = None
+        self._names_by_hash: dict = {}
+        self._name_index: NameIndex | None = None
+        self.context_shares = ContextShares()
+        """The assembler's section shares for this project (benchmarks set others)."""
 
     @classmethod
     def open(cls, path: Path | str, count_tokens: TokenCounter, create: bool = False,
@@ -50,6 +56,7 @@ class Project:
             # Front matter (title page, dedication, contents) is not story: memory leaves it out.
             self._pyramid = Pyramid(self.store.chunk_refs(story_only=True))
             self._documents = self.store.documents()
+            self._name_index = None
             self._version = version
 
     @property
@@ -57,6 +64,15 @@ class Project:
         self._refresh()
         assert self._pyramid is not None
         return self._pyramid
+
+    @property
+    def name_index(self) -> NameIndex:
+        """The names each story chunk gives, for asking what the book named before a point."""
+        self._refresh()
+        if self._name_index is None:
+            self._name_index = NameIndex(self.chunks, lambda refs: self.store.chunk_texts(r.id for r in refs),
+                                         self._names_by_hash)
+        return self._name_index
 
     @property
     def documents(self) -> list[Document]:

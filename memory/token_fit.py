@@ -52,6 +52,25 @@ def fit_head(count_tokens: TokenCounter, text: str, budget: int) -> str:
     return ""
 
 
+def fit_whole_sentences(count_tokens: TokenCounter, text: str, budget: int) -> str:
+    """The longest beginning of ``text`` within ``budget`` tokens that ends a sentence; empty when
+    not even the first sentence fits. For memory that must never show half a sentence."""
+    if budget <= 0 or not text:
+        return ""
+    if count_tokens(text) <= budget:
+        return text
+    ends = sentence_ends(text)
+    low, high, best = 0, len(ends) - 1, ""
+    while low <= high:  # counts grow with the end, so the last end that fits is found by halving
+        middle = (low + high) // 2
+        candidate = text[: ends[middle]].rstrip()
+        if count_tokens(candidate) <= budget:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
 def _clean_start(text: str, start: int) -> str:
     """Move ``start`` forward to the next paragraph, sentence or word start."""
     window = text[start:]

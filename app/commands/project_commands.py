@@ -25,7 +25,7 @@ from engine.workflows.exporting import (
     sidecar_path,
 )
 from engine.workflows.bible_edits import confirm_changes, remove_entry, set_entry
-from engine.workflows.continuation import context_at
+from engine.workflows.continuation import Place, context_at
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.bible import KINDS, load_bible
@@ -193,7 +193,7 @@ def run_context(args: argparse.Namespace) -> int:
         print(f"draftsmith: note: {error.sentence} Showing the context from what is stored.", file=sys.stderr)
         project, tokenizer = open_project(args.project, args.model, read_only=True)
     try:
-        context = context_at(project, args.budget, *parse_position(args.at))
+        context = context_at(project, args.budget, Place(*parse_position(args.at)))
     finally:
         project.close()
     if args.json:

@@ -24,9 +24,9 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.projects import open_project
 from engine.runtime import open_backend
 from engine.styles import apply_styles, model_for, project_styles
-from engine.workflows.continuation import continue_in_project, continue_passage
+from engine.workflows.continuation import Place, continue_in_project, continue_passage
 from engine.workflows.writing_session import WriteJournal, WriteStep, write_and_keep, writing_run
-from memory.cursor import cursor_at, position_at
+from memory.cursor import position_at
 from memory.project import Project
 
 
@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
 def _continue(args: argparse.Namespace, project: Project | None) -> int:
     styles = []
     if project is not None:
-        cursor = cursor_at(project, *parse_position(args.at))
+        place = Place(*parse_position(args.at))
+        place.cursor(project)  # a place that is not in the book is refused before the model loads
         project.ensure_summaries()
         styles = project_styles(project.store)
     else:
@@ -108,7 +109,7 @@ def _continue(args: argparse.Namespace, project: Project | None) -> int:
         if args.keep:
             _write_and_keep(args, backend, project, settings, cancel)
         else:
-            pieces = (continue_in_project(backend, project, settings, cursor, cancel) if project
+            pieces = (continue_in_project(backend, project, settings, place, cancel) if project
                       else continue_passage(backend, passage, settings, cancel))
             wrote = False
             for piece in pieces:

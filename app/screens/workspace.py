@@ -37,7 +37,7 @@ from engine.errors import DraftsmithError, ProjectError
 from engine.provenance import AS_WRITTEN, generation_record, keep_record, origins_at_offset, traced
 from engine.styles import adapters_for, project_styles
 from engine.workflows.bible_edits import confirm_changes, remove_entry
-from engine.workflows.continuation import inspect_context
+from engine.workflows.continuation import Place, inspect_context
 from engine.workflows.manuscript_edits import chapter_for_drafting, keep_drafted_passage, save_chapter_text
 from engine.workflows.outline_edits import load_outline
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
@@ -405,7 +405,8 @@ class WorkspaceScreen(Screen):
     def _inspect(self, backend: Backend, document_id: int, offset: int) -> None:
         """Assemble the context off the UI thread; the backend answers without waiting for a generation."""
         try:
-            inspection = inspect_context(self.project, backend, self.settings, document_id, offset)
+            inspection = inspect_context(self.project, backend, self.settings,
+                                         Place(document_id=document_id, offset=offset))
         except DraftsmithError as error:
             self.post_message(ContextInspected(None, None, error.sentence))
             return

@@ -19,7 +19,7 @@ from memory.assembler import AssembledContext, assemble
 from memory.cursor import Cursor, cursor_at, cursor_at_offset
 from memory.project import Project
 from memory.token_fit import fit_tail
-from prompts import render
+from prompts import RenderedPrompt, render
 
 _TEMPLATE_ALLOWANCE = 96
 """Tokens kept free for the instruct template's wrapping and the BOS token."""
@@ -42,7 +42,8 @@ end-of-text token may stop it: the book goes on after the cursor, and a model th
 once would otherwise write nothing, and say nothing."""
 
 
-def _going_on(settings: SamplingSettings) -> SamplingSettings:
+def going_on(settings: SamplingSettings) -> SamplingSettings:
+    """``settings`` with the floor of ``MIN_CONTINUATION_TOKENS`` before an end token may stop a continuation."""
     floor = min(settings.max_tokens, MIN_CONTINUATION_TOKENS)
     return settings if settings.min_tokens >= floor else replace(settings, min_tokens=floor)
 
@@ -57,21 +58,51 @@ def continue_passage(
     window = fit_tail(backend.count_tokens, passage, context_budget(backend, settings))
     prompt = render("continue", {"passage": window})
     note_prompt(prompt.text, [("passage", backend.count_tokens(window))])
-    yield from backend.stream(prompt, _going_on(settings), cancel)
+    yield from backend.stream(prompt, going_on(settings), cancel)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a continuation is written: before a chapter's paragraph, at a document offset, or
+    (neither given) at the end of the book. Every front end names its place this way and the
+    engine finds the cursor, so a continuation's context is built the same way from all of them."""
+
+    chapter: int | None = None
+    paragraph: int | None = None
+    document_id: int | None = None
+    offset: int | None = None
+
+    def cursor(self, project: Project) -> Cursor:
+        if self.document_id is not None:
+            return cursor_at_offset(project, self.document_id, self.offset or 0)
+        return cursor_at(project, self.chapter, self.paragraph)
+
+
+END = Place()
+
+
+def book_context(project: Project, budget: int, place: Place = END) -> AssembledContext:
+    """The memory layer's context for continuing the book at ``place``: the one builder of it."""
+    return assemble(project, budget, place.cursor(project))
+
+
+def continue_prompt(project: Project, budget: int, place: Place = END) -> tuple[RenderedPrompt, AssembledContext]:
+    """The prompt a continuation at ``place`` is written from, and the context inside it."""
+    context = book_context(project, budget, place)
+    return render("continue", {"passage": context.text}), context
 
 
 def continue_in_project(
     backend: Backend,
     project: Project,
     settings: SamplingSettings,
-    cursor: Cursor | None = None,
+    place: Place = END,
     cancel: threading.Event | None = None,
 ) -> Iterator[str]:
-    """Stream a continuation at ``cursor`` with the memory layer's context."""
-    context = assemble(project, context_budget(backend, settings), cursor)
-    prompt = render("continue", {"passage": context.text})
+    """Stream a continuation at ``place`` with the memory layer's context."""
+    prompt, context = continue_prompt(project, context_budget(backend, settings), place)
     note_prompt(prompt.text, context_sections(context))
-    yield from backend.stream(prompt, _going_on(settings), cancel)
+    yield from backend.stream(prompt, going_on(settings), cancel)
 
 
 def context_sections(context: AssembledContext) -> list[tuple[str, int]]:
@@ -87,21 +118,20 @@ class ContextInspection:
     cached_tokens: int | None
 
 
-def context_at(project: Project, budget: int, chapter: int, paragraph: int) -> AssembledContext:
-    """The context the memory layer assembles at a chapter's paragraph (``draftsmith context``):
-    what a continuation there would be given, summaries made first where missing."""
+def context_at(project: Project, budget: int, place: Place = END) -> AssembledContext:
+    """The context a continuation at ``place`` would be given (``draftsmith context``),
+    summaries made first where missing."""
     project.ensure_summaries()
-    return assemble(project, budget, cursor_at(project, chapter, paragraph))
+    return book_context(project, budget, place)
 
 
-def inspect_context(project: Project, backend: Backend, settings: SamplingSettings, document_id: int,
-                    offset: int) -> ContextInspection:
-    """The context for continuing at ``offset`` of a document, as the app's inspector shows it.
+def inspect_context(project: Project, backend: Backend, settings: SamplingSettings,
+                    place: Place) -> ContextInspection:
+    """The context for continuing at ``place``, as the app's inspector shows it.
 
     Safe to call while the same backend generates in another thread: assembling
     only reads the project, and ``cached_prefix`` does not wait for the model.
     """
-    context = assemble(project, context_budget(backend, settings), cursor_at_offset(project, document_id, offset))
-    cached = backend.cached_prefix(render("continue", {"passage": context.text})) \
-        if backend.capabilities.cache_inspection else None
+    prompt, context = continue_prompt(project, context_budget(backend, settings), place)
+    cached = backend.cached_prefix(prompt) if backend.capabilities.cache_inspection else None
     return ContextInspection(context, cached)

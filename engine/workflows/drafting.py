@@ -23,7 +23,6 @@ from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.passage_cleaning import is_commentary
 from engine.workflows.planning import plan_children
-from memory.assembler import ContextShares
 from memory.bible import BibleEntry, entries_mentioned, extract_bible
 from memory.continuity import bible_pronoun_flips, book_names, new_names
 from memory.drafts import append_passage, chapter_document
@@ -134,14 +133,13 @@ def draft(
     cancel: threading.Event | None = None,
     on_progress: Callable[[DraftProgress], None] | None = None,
     on_text: Callable[[str], None] | None = None,
-    shares: ContextShares | None = None,
     rewrites: int = REWRITES,
 ) -> DraftReport:
     """Draft every planned beat under ``node_id`` (a chapter, act, or the whole book).
 
-    ``shares`` tunes the memory layer's context; benchmarks set every memory share to
-    zero, and ``rewrites`` to zero (no checks against the bible), to draft with a plain
-    sliding window of the same budget.
+    The memory layer's context follows ``project.context_shares``; benchmarks set every
+    memory share to zero there, and ``rewrites`` to zero (no checks against the bible), to
+    draft with a plain sliding window of the same budget.
     """
     cancel = cancel or threading.Event()
     settings = settings or SamplingSettings()
@@ -154,7 +152,7 @@ def draft(
             outline = load_outline(project.store)
         try:
             chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
-                                            report, on_progress, on_text, shares, rewrites)
+                                            report, on_progress, on_text, rewrites)
         except BeatNotWritten as error:
             report.seconds = time.perf_counter() - started
             error.report = report
@@ -212,8 +210,7 @@ def plan_beats(backend: Backend, project: Project, chapter: OutlineNode, chapter
 
 def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode,
                    settings: SamplingSettings, chapter_words: int | None, cancel: threading.Event,
-                   report: DraftReport, on_progress, on_text, shares: ContextShares | None,
-                   rewrites: int) -> ChapterReport:
+                   report: DraftReport, on_progress, on_text, rewrites: int) -> ChapterReport:
     target = chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]
     leaves = outline.leaves(chapter.id)
     to_draft = [leaf for leaf in leaves if leaf.status == "planned"]
@@ -227,7 +224,7 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
                                       len(leaves), document.words, target))
         with traced() as trace:
             passage = write_beat(backend, project, leaf.id, settings, cancel, on_text, words=words, report=report,
-                                 shares=shares, rewrites=rewrites)
+                                 rewrites=rewrites)
         if cancel.is_set():
             break
         if not passage:
@@ -250,8 +247,7 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
 def write_beat(backend: Backend, project: Project, node_id: int, settings: SamplingSettings,
                cancel: threading.Event, on_text: Callable[[str], None] | None = None,
                on_restart: Callable[[], None] | None = None, words: int | None = None,
-               report: DraftReport | None = None, shares: ContextShares | None = None,
-               rewrites: int = REWRITES) -> str:
+               report: DraftReport | None = None, rewrites: int = REWRITES) -> str:
     """The passage for one outline node, to follow its chapter's text: the one drafting path.
 
     ``draftsmith draft``, the app's Ctrl+B and the benchmarks all draft through here,
@@ -283,7 +279,7 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
         if attempt and on_restart is not None:
             on_restart()
         passage = write_passage(backend, project, document, note, words, attempt_settings, cancel, on_text,
-                                heading=heading, shares=shares, first_words=name if attempt else "")
+                                heading=heading, first_words=name if attempt else "")
         stats = backend.last_stats
         if stats is not None:
             report.generated_tokens += stats.generated_tokens

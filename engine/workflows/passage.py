@@ -17,7 +17,7 @@ from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
 from engine.provenance import note_prompt
 from engine.workflows.continuation import context_budget, context_sections
 from engine.workflows.passage_cleaning import clean_passage, trim_to_sentence
-from memory.assembler import ContextShares, assemble
+from memory.assembler import assemble
 from memory.cursor import cursor_at_offset
 from memory.outline import Outline, OutlineNode
 from memory.project import Project
@@ -64,7 +64,6 @@ def write_passage(
     cancel: threading.Event | None = None,
     on_text: Callable[[str], None] | None = None,
     heading: str = "",
-    shares: ContextShares | None = None,
     first_words: str = "",
 ) -> str:
     """Generate a passage to follow ``document``'s text; empty if cancelled.
@@ -92,7 +91,7 @@ def write_passage(
         lead += prefix
         context = assemble(project, context_budget(backend, round_settings),
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
-                           lead=lead if base_model else "", shares=shares)
+                           lead=lead if base_model else "")
         prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
         note_prompt(prompt.text, context_sections(context))
         piece = ""

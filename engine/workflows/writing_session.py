@@ -16,14 +16,11 @@ from dataclasses import dataclass, replace
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
 from engine.provenance import PromptTrace, generation_record, prompt_record
-from engine.workflows.continuation import context_budget, context_sections
+from engine.workflows.continuation import Place, context_budget, context_sections, continue_prompt, going_on
 from engine.workflows.passage_cleaning import trim_to_sentence
-from memory.assembler import ContextShares, assemble
-from memory.cursor import cursor_at_offset
 from memory.project import Project
 from memory.provenance import record_passage
 from memory.write_journal import WriteJournal, keep_continuation, start_journal, unfinished_journal
-from prompts import render
 
 EMPTY_TRIES = 3
 """A step whose continuation holds no words is tried again with the next seed, this many times in all."""
@@ -66,7 +63,6 @@ def write_and_keep(
     settings: SamplingSettings,
     cancel: threading.Event | None = None,
     on_text: Callable[[str], None] | None = None,
-    shares: ContextShares | None = None,
 ) -> Iterator[WriteStep]:
     """Continue at the journal's point until its target is written, keeping each step.
 
@@ -76,16 +72,16 @@ def write_and_keep(
     cancel = cancel or threading.Event()
     budget = context_budget(backend, settings)
     while not journal.finished and not cancel.is_set():
-        cursor = cursor_at_offset(project, journal.document_id, journal.offset)
-        context = assemble(project, budget, cursor, shares=shares)
-        prompt = render("continue", {"passage": context.text})
+        prompt, context = continue_prompt(project, budget, Place(document_id=journal.document_id,
+                                                                 offset=journal.offset))
         text = ""
         trace = PromptTrace()
         trace.prompts.append(prompt_record(prompt.text, context_sections(context)))
         for attempt in range(EMPTY_TRIES):
             seed = None if settings.seed is None else settings.seed + journal.steps * EMPTY_TRIES + attempt
+            kept_settings = going_on(replace(settings, seed=seed))
             pieces = []
-            for piece in backend.stream(prompt, replace(settings, seed=seed), cancel):
+            for piece in backend.stream(prompt, kept_settings, cancel):
                 pieces.append(piece)
                 if on_text is not None:
                     on_text(piece)
@@ -97,7 +93,7 @@ def write_and_keep(
         else:
             raise BackendError(f"The model wrote nothing to keep in {EMPTY_TRIES} tries after "
                                f"{journal.written_words} words; the words before are kept.")
-        record = generation_record(backend, replace(settings, seed=seed), trace)
+        record = generation_record(backend, kept_settings, trace)
         with project.store.transaction():
             journal = keep_continuation(project, journal, text)
             record_passage(project.store, journal.document_id, "continue", text, record)
