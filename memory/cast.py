@@ -40,8 +40,10 @@ def _writer_lines(entries: list[BibleEntry]) -> dict[str, str]:
     lines = {}
     for entry in entries:
         if entry.source == "writer":
+            detail = f" ({entry.pronouns})" if entry.pronouns else ""
+            facts = f": {'; '.join(entry.facts)}" if entry.facts else ""
             for name in entry.all_names():
-                lines[name] = f"{name} ({entry.pronouns})" if entry.pronouns else name
+                lines[name] = f"{name}{detail}{facts}"
     return lines
 
 
@@ -63,8 +65,10 @@ def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: s
 
 
 def cast_named_in(entries: list[BibleEntry], text: str) -> list[CastMember]:
-    """The bible entries ``text`` names (a beat of a book not yet begun), the last named first."""
+    """The cast of a book not yet begun, where the bible is all there is: the entries ``text``
+    (the beat) names, the last named first, then the other characters."""
     last = last_mentions(entries, text)
     named = sorted((entry for entry in entries if entry.name in last), key=lambda entry: -last[entry.name])
+    others = [entry for entry in entries if entry.kind == "character" and entry.name not in last]
     writer = _writer_lines(entries)
-    return [CastMember(writer.get(entry.name, entry.name), 1, 0) for entry in named]
+    return [CastMember(writer.get(entry.name, entry.name), 1, 0) for entry in named + others]

@@ -36,7 +36,7 @@ def test_sections_come_in_the_stable_order_with_reasons(pride_project: Project) 
     context = assemble(pride_project, 1024, cursor_at(pride_project, 40, 3))
     names = [section.name for section in context.sections]
     assert names == sorted(names, key=ORDER.index)
-    assert names == ["opening", "summaries", "facts", "recent"]
+    assert names == ["summaries", "facts", "recent"]  # the opening has stepped aside by chapter 40
     assert all(section.reason and section.tokens > 0 for section in context.sections)
 
 
@@ -56,12 +56,21 @@ def test_cursor_inside_a_chunk_ends_mid_chunk(treasure_project: Project) -> None
         assert context.text.endswith(paragraphs[paragraph - 2])
 
 
-def test_opening_is_pinned_and_stable(pride_project: Project) -> None:
-    first = assemble(pride_project, 1024, cursor_at(pride_project, 30))
-    second = assemble(pride_project, 1024, cursor_at(pride_project, 50))
+def test_opening_is_pinned_and_stable_while_the_book_is_short(pride_project: Project) -> None:
+    first = assemble(pride_project, 2048, cursor_at(pride_project, 2, 3))
+    second = assemble(pride_project, 2048, cursor_at(pride_project, 3, 2))
     assert first.sections[0].name == "opening"
     assert first.sections[0].text == second.sections[0].text
     assert first.sections[0].text.startswith("It is a truth universally acknowledged")
+
+
+def test_opening_steps_aside_once_the_book_is_long(pride_project: Project) -> None:
+    shares = ContextShares()
+    for chapter in (10, 30, 50):
+        context = assemble(pride_project, 1024, cursor_at(pride_project, chapter))
+        before = sum(ref.tokens for ref in pride_project.chunks[: cursor_at(pride_project, chapter).chunk_index])
+        assert before > shares.opening_until * 1024
+        assert context.section("opening") is None
 
 
 def test_summaries_cover_the_middle(pride_project: Project) -> None:
