@@ -35,16 +35,24 @@ def _untitled(form: str) -> str:
     return rest if rest and head.rstrip(".") in TITLES else form
 
 
+def _said(entry: BibleEntry) -> bool:
+    """Whether the writer said something of this entry: made it, or gave it facts (extraction gives none)."""
+    return entry.source == "writer" or bool(entry.facts)
+
+
+def _said_line(entry: BibleEntry, form: str) -> str:
+    """The writer's word on an entry as it stands here: the name a confirmed dated fact gives it
+    by now (the newest first), else ``form``; the writer's pronouns; the facts that hold."""
+    dated = [a for a in entry.aliases if any(d.name == a and not d.proposed for d in entry.timeline)]
+    name = dated[0] if dated else form
+    detail = f" ({entry.pronouns})" if entry.pronouns and entry.source == "writer" else ""
+    facts = f": {'; '.join(entry.facts)}" if entry.facts else ""
+    return f"{name}{detail}{facts}"
+
+
 def _writer_lines(entries: list[BibleEntry]) -> dict[str, str]:
-    """Each name of the writer's own entries, with the pronouns the writer gave."""
-    lines = {}
-    for entry in entries:
-        if entry.source == "writer":
-            detail = f" ({entry.pronouns})" if entry.pronouns else ""
-            facts = f": {'; '.join(entry.facts)}" if entry.facts else ""
-            for name in entry.all_names():
-                lines[name] = f"{name}{detail}{facts}"
-    return lines
+    """Each name of the entries the writer spoke for, with what the writer said."""
+    return {name: _said_line(entry, name) for entry in entries if _said(entry) for name in entry.all_names()}
 
 
 def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: set[str]) -> list[CastMember]:
@@ -54,14 +62,20 @@ def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: s
         bare = _untitled(use.form)
         if bare != use.form and (bare not in titled or use.count > titled[bare].count):
             titled[bare] = use
-    merged: dict[str, tuple[int, int]] = {}
+    said = {name: entry for entry in entries if _said(entry) for name in entry.all_names()}
+    merged: dict[str, tuple[int, int, str]] = {}  # home -> count, last chunk, line
     for use in uses.values():
-        home = titled[use.form].form if use.form in titled else use.form
-        count, last = merged.get(home, (0, -1))
-        merged[home] = (count + use.count, max(last, use.last_chunk))
-    writer = _writer_lines(entries)
-    return [CastMember(writer.get(form, form), count, last) for form, (count, last) in merged.items()
-            if (count >= MIN_USES or form in writer) and form not in rejected and _untitled(form) not in rejected]
+        if use.form in rejected or _untitled(use.form) in rejected:
+            continue
+        form = titled[use.form].form if use.form in titled else use.form
+        entry = said.get(use.form) or said.get(form)
+        home = f"entry:{entry.name}" if entry else form
+        count, last, line = merged.get(home, (0, -1, ""))
+        if not line:
+            line = _said_line(entry, form) if entry else form
+        merged[home] = (count + use.count, max(last, use.last_chunk), line)
+    return [CastMember(line, count, last) for home, (count, last, line) in merged.items()
+            if count >= MIN_USES or home.startswith("entry:")]
 
 
 def cast_named_in(entries: list[BibleEntry], text: str) -> list[CastMember]:
