@@ -40,7 +40,7 @@ def server_url(default_model_path: Path, tmp_path_factory: pytest.TempPathFactor
     port = free_port()
     log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(default_model_path),
+        [sys.executable, str(Path(__file__).with_name("amx_safe_server.py")), "--model", str(default_model_path),
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "512", "--model_alias", "gemma-test"],
         stdout=log, stderr=subprocess.STDOUT,
     )

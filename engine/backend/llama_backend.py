@@ -38,6 +38,7 @@ from engine.backend.protocol import (
     SamplingSettings,
     TokenScores,
 )
+from engine.backend.weight_buffers import plain_buffers_if_amx
 from engine.errors import BackendError, ModelFileError, PromptTooLongError
 from engine.models.gguf_info import GGUFInfo
 from engine.models.validation import validate_model
@@ -85,7 +86,7 @@ class LlamaBackend:
         trained = info.context_length or DEFAULT_CONTEXT
         n_ctx = self.settings.n_ctx or min(trained, DEFAULT_CONTEXT)
         try:
-            with python_prints_to_logging():
+            with python_prints_to_logging(), plain_buffers_if_amx():
                 llm = llama_cpp.Llama(
                     model_path=str(info.path),
                     n_ctx=n_ctx,
