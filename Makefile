@@ -25,8 +25,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(RUN_STAMP)
 	$(BIN)/draftsmith
 
-test: $(TEST_STAMP)
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)

@@ -31,10 +31,10 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.projects import open_project, project_path
+from engine.recent_projects import remember_project
 from engine.sampler_presets import PRESET_ABOUT, project_sampler, save_project_sampler
 from engine.workflows.exporting import ExportOptions, export_to_file, free_export_path
 from engine.workflows.importing import import_into_project
-from engine.recent_projects import remember_project
 from memory.project import Project
 
 BackendLoader = Callable[..., Backend]
@@ -281,7 +281,8 @@ class DraftsmithApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette reaches every action, the screen's included."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Open or create a project", "Recent projects, a new one, or import", self.action_open_project)
+        yield SystemCommand("Open or create a project", "Recent projects, a new one, or import",
+                            self.action_open_project)
         yield SystemCommand("Planning", "The outline tree", self.action_planning)
         yield SystemCommand("Export the manuscript", "Markdown, beside the project file", self.action_export)
         yield SystemCommand("Export as Word", "A .docx beside the project file",

@@ -126,7 +126,8 @@ def main() -> int:
     parser.add_argument("--budget", type=int, nargs="+", default=[1024, 3840])
     parser.add_argument("--paragraphs", type=int, default=8, help="paragraph starts over 30-90%% of each book")
     parser.add_argument("--middles", type=int, default=4, help="chapter middles over 30-90%% of each book")
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help="a folder of .txt novels (default: the shared corpus)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS,
+                        help="a folder of .txt novels (default: the shared corpus)")
     parser.add_argument("--novels", nargs="+", default=[], metavar="NAME", help="only these novels (file stems)")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=KEY:VALUE,...",
                         help="also measure other section shares, e.g. 'no-opening=opening:0'")
@@ -179,7 +180,8 @@ def print_tables(machine: str, cursors: str, rows: list[dict]) -> None:
         for variant in dict.fromkeys(r["variant"] for r in rows if r["budget"] == budget):
             chosen = [r for r in rows if r["budget"] == budget and r["variant"] == variant]
             for r in [*chosen, _mean_row(chosen)]:
-                print(f"| {budget} | {r['novel']} | {variant} | {r['tokens']} ({r['name_tokens']}, {r['far_tokens']}) | "
+                print(f"| {budget} | {r['novel']} | {variant} | "
+                      f"{r['tokens']} ({r['name_tokens']}, {r['far_tokens']}) | "
                       f"{r['window_nll']:.3f} | {r['memory_nll']:.3f} | {_change(r, 'nll')} | "
                       f"{_change(r, 'paragraph_nll')} | {_change(r, 'middle_nll')} | "
                       + " | ".join(f"{r['window_' + k]:.3f} | {r['memory_' + k]:.3f} | {_change(r, k)}"

@@ -24,12 +24,12 @@ sentences move its figures.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import json
 import re
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,21 +38,22 @@ from bench.machine import machine_description  # noqa: E402
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
 from engine.backend.protocol import SamplingSettings  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
+from engine.sampler_presets import PRESETS, preset_settings  # noqa: E402
 from engine.workflows.drafting import REWRITES, BeatNotWritten, draft  # noqa: E402
 from memory.assembler import ContextShares  # noqa: E402
 from memory.bible import BibleEntry, save_entry  # noqa: E402
-from engine.sampler_presets import PRESETS, preset_settings  # noqa: E402
 from memory.continuity import PRONOUN_SETS, pronoun_flips, repeated_ngram_count, single_mentions  # noqa: E402
 from memory.drafts import drafted_passages  # noqa: E402
-from memory.text_analysis import NOT_NAMES, names_in  # noqa: E402
 from memory.outline_store import PlannedNode, add_children, create_book, load_outline  # noqa: E402
 from memory.project import Project  # noqa: E402
+from memory.text_analysis import NOT_NAMES, names_in  # noqa: E402
 
 N_CTX = 2048
 HEADING_MARK = "## "
 CAST = [
     BibleEntry("Ada Fenn", aliases=["Ada"], pronouns="she/her", facts=["keeper of the Skerry light"], source="writer"),
-    BibleEntry("Tom Reyes", aliases=["Tom"], pronouns="he/him", facts=["a sailor pulled from the sea"], source="writer"),
+    BibleEntry("Tom Reyes", aliases=["Tom"], pronouns="he/him", facts=["a sailor pulled from the sea"],
+               source="writer"),
     BibleEntry("Mirelle Okafor", aliases=["Mirelle", "Captain Okafor"], pronouns="she/her",
                facts=["captain of the revenue cutter"], source="writer"),
     BibleEntry("Silas Brand", aliases=["Silas"], pronouns="he/him", facts=["the harbourmaster, Ada's uncle"],
@@ -180,7 +181,8 @@ def measure(text: str, beats: list[tuple[str, str]]) -> dict[str, float]:
 def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, rewrites: int, seed: int,
                 args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        project = build_project(Path(folder) / f"{name}.draftsmith", backend, args.chapters, args.beats, args.beat_words)
+        project = build_project(Path(folder) / f"{name}.draftsmith", backend, args.chapters, args.beats,
+                                args.beat_words)
         started = time.perf_counter()
         stopped = 0
         try:
@@ -291,7 +293,8 @@ def main() -> None:
         ratios = [f"{mean[labels[0]][key] / mean[label][key]:.2f}" if mean[label][key] else "n/a"
                   for label in baselines]
         print(f"| {row} | " + " | ".join(cells + ratios) + " |")
-    print(f"\nThe shared novels' own repeated 4-grams per 1,000 words, in stretches of {int(mean[labels[0]]['words']):,} "
+    print("\nThe shared novels' own repeated 4-grams per 1,000 words, in stretches of "
+          f"{int(mean[labels[0]]['words']):,} "
           f"words (the memory draft's length): {human:.2f}; the memory draft has "
           f"{mean[labels[0]]['repeated_4grams'] / human:.2f} times as many." if human else "")
 

@@ -20,4 +20,5 @@ def machine_description() -> str:
     if meminfo.exists():
         kilobytes = int(meminfo.read_text().split()[1])
         memory = f", {kilobytes / 1024 / 1024:.0f} GiB RAM"
-    return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {system}, Python {platform.python_version()}"

@@ -63,7 +63,8 @@ def samplers(tokens: int) -> tuple[dict[str, SamplingSettings], dict[str, Sampli
 def cursors(text: str) -> list[int]:
     """Paragraph starts near each position of ``POSITIONS``."""
     starts = [m.end() for m in re.finditer(r"\n\s*\n", text)]
-    return [min(starts, key=lambda s, at=int(len(text) * p): abs(s - at)) for p in POSITIONS]
+    targets = [int(len(text) * p) for p in POSITIONS]
+    return [min(starts, key=lambda s, at=at: abs(s - at)) for at in targets]
 
 
 def words(text: str) -> list[str]:
@@ -192,7 +193,8 @@ def main() -> int:
         scored = [r for r in mine if "nll" in r]
         print(f"| {novel} | {statistics.mean(r['repeats_per_1000'] for r in mine):.1f} | "
               f"{statistics.mean(r['human_repeats_per_1000'] for r in mine):.1f} | {sum(r['loop'] for r in mine)} | "
-              f"{statistics.mean(r['nll'] for r in scored):.2f} | {statistics.mean(r['human_nll'] for r in scored):.2f} |")
+              f"{statistics.mean(r['nll'] for r in scored):.2f} | "
+              f"{statistics.mean(r['human_nll'] for r in scored):.2f} |")
     return 0
 
 

@@ -27,22 +27,33 @@ from memory.provenance import (
     AS_WRITTEN,
     PassageOrigin,
     delete_alternative,
-    keep_alternatives,
     origins,
     origins_between,
-    record_passage,
 )
 
 __all__ = ["AS_WRITTEN", "PassageOrigin", "PromptTrace", "file_sha256", "forget_alternative", "generation_record",
-           "keep_record", "note_prompt", "passage_origins",
+           "keep_try", "note_prompt", "prompts_noted", "passage_origins",
            "origins_at_offset", "prompt_record", "traced"]
 
 
 @dataclass
 class PromptTrace:
-    """The prompts of one generation, in the order they were sent (a retry sends another)."""
+    """The prompts of one generation, in the order they were sent (a retry sends another),
+    each with the sampler settings it was sent with."""
 
     prompts: list[dict[str, Any]] = field(default_factory=list)
+    settings: list[SamplingSettings | None] = field(default_factory=list)
+    kept: int | None = None
+    """The index of the last prompt of the try whose text is kept; the last prompt when unset."""
+
+    def add(self, record: dict[str, Any], settings: SamplingSettings | None) -> None:
+        self.prompts.append(record)
+        self.settings.append(settings)
+
+    def kept_index(self) -> int | None:
+        if self.kept is not None:
+            return self.kept
+        return len(self.prompts) - 1 if self.prompts else None
 
 
 _current: contextvars.ContextVar[PromptTrace | None] = contextvars.ContextVar("prompt_trace", default=None)
@@ -59,11 +70,26 @@ def traced() -> Iterator[PromptTrace]:
         _current.reset(token)
 
 
-def note_prompt(text: str, sections: list[tuple[str, int]]) -> None:
-    """Record a prompt about to be sent: its sections with their token counts, and its hash."""
+def note_prompt(text: str, sections: list[tuple[str, int]], settings: SamplingSettings | None = None) -> None:
+    """Record a prompt about to be sent: its sections with their token counts, its hash, and
+    the settings it is sent with."""
     trace = _current.get()
     if trace is not None:
-        trace.prompts.append(prompt_record(text, sections))
+        trace.add(prompt_record(text, sections), settings)
+
+
+def prompts_noted() -> int:
+    """How many prompts the current trace holds (0 outside ``traced()``)."""
+    trace = _current.get()
+    return len(trace.prompts) if trace is not None else 0
+
+
+def keep_try(last_prompt: int) -> None:
+    """Say that the text kept is the try whose last prompt is ``last_prompt`` (an index into
+    the trace), so its record names that try's prompt and seed, not a later one's."""
+    trace = _current.get()
+    if trace is not None:
+        trace.kept = last_prompt
 
 
 def prompt_record(text: str, sections: list[tuple[str, int]]) -> dict[str, Any]:
@@ -73,17 +99,24 @@ def prompt_record(text: str, sections: list[tuple[str, int]]) -> dict[str, Any]:
 
 
 def generation_record(backend: Backend, settings: SamplingSettings, trace: PromptTrace) -> dict[str, Any]:
-    """The record kept with a passage: model, styles, sampler, seed, the last prompt, and when."""
+    """The record kept with a passage: model, styles, sampler, seed, prompt, and when.
+
+    The sampler, seed and prompt are those of the kept try (``keep_try``; the last prompt
+    by default) as it was sent; ``settings`` stands in where the workflow noted none.
+    """
     identity = backend.model_identity
-    sampler = {key: value for key, value in asdict(settings).items() if key not in ("seed", "stop", "json_schema")}
+    index = trace.kept_index()
+    sent = trace.settings[index] if index is not None and index < len(trace.settings) else None
+    used = sent or settings
+    sampler = {key: value for key, value in asdict(used).items() if key not in ("seed", "stop", "json_schema")}
     return {
         "model": identity.name,
         "model_file": str(identity.file) if identity.file else None,
         "model_sha256": file_sha256(identity.file) if identity.file else None,
         "adapters": [{"file": str(path), "scale": scale} for path, scale in identity.adapters],
         "sampler": sampler,
-        "seed": settings.seed,
-        "prompt": trace.prompts[-1] if trace.prompts else None,
+        "seed": used.seed,
+        "prompt": trace.prompts[index] if index is not None else None,
         "prompts_sent": len(trace.prompts),
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -107,16 +140,6 @@ def file_sha256(path: Path) -> str:
     with _hash_lock:
         _hashes[key] = digest.hexdigest()
     return _hashes[key]
-
-
-def keep_record(project: Project, document_id: int, kind: str, text: str, record: dict[str, Any],
-                others: list[tuple[str, dict[str, Any]]] = ()) -> None:
-    """Store the record of generated text the writer has just kept in a chapter, with the
-    other versions generated for the same place as its branch."""
-    with project.store.transaction():
-        kept = record_passage(project.store, document_id, kind, text, record)
-        if others:
-            keep_alternatives(project.store, kept, list(others))
 
 
 def passage_origins(project: Project, chapter: int | None = None, paragraph: int | None = None) -> list[PassageOrigin]:

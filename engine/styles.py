@@ -13,10 +13,10 @@ from pathlib import Path
 
 from engine.backend.protocol import Backend
 from engine.errors import StyleError
+from engine.json_files import write_json_atomically
 from engine.models.adapter_validation import validate_adapter
 from engine.models.registry import ModelRegistry
 from engine.models.validation import inspect_model_file, validate_model
-from engine.json_files import write_json_atomically
 from engine.paths import DraftsmithPaths, draftsmith_paths
 
 PROJECT_SETTING = "styles"

@@ -33,9 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from memory.anchor import memory_anchor, recent_start
-from memory.context_shares import ContextShares
 from memory.bible import BibleEntry, entries_mentioned, rejected_names
 from memory.cast import CastMember, cast_before, cast_named_in
+from memory.context_shares import ContextShares
 from memory.cursor import Cursor, end_of_manuscript
 from memory.extractive import whole_sentences
 from memory.project import Project

@@ -34,8 +34,17 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from memory.text_analysis import (
-    CLASS_PRONOUNS, NOT_NAMES, PARTICLES, TITLE_CLASSES, NameMention, gendered_pronouns, lowercase_words,
-    name_mentions, pronoun_set, sentence_spans,
+    CLASS_PRONOUNS,
+    NOT_NAMES,
+    PARTICLES,
+    TITLE_CLASSES,
+    NameMention,
+    gendered_pronouns,
+    lowercase_words,
+    name_mentions,
+    pronoun_set,
+    sentence_spans,
+    without_speech_tags,
 )
 
 PLACE_WORDS = frozenset(
@@ -51,8 +60,6 @@ _STRONG_PLACE = re.compile(r"\b(?:in|at|near|into|through|towards|toward|within|
                            re.IGNORECASE)
 _ANY_PLACE = re.compile(r"\b(?:to|from|in|at|near|into|through|towards|toward|within|outside|reached|round|"
                         r"leave|left|visit|visited)\s+(?:the\s+)?$", re.IGNORECASE)
-_SPEECH_TAG = re.compile(r"\b(?:said|cried|replied|answered|continued|added|returned|exclaimed|asked|observed)"
-                         r"\s+(?:he|she)\b", re.IGNORECASE)
 _MARRIAGE = re.compile(r"\b(?:marr(?:y|ied|ies|iage|ying)|wedding|wed|engaged|engagement|bride|betrothed)\b",
                        re.IGNORECASE)
 GIVEN_SHARE = 0.75
@@ -230,7 +237,7 @@ class _Reading:
             if len({m.form for m in named}) != 1:
                 continue
             start, end = self.spans[index]
-            first = next(gendered_pronouns(_SPEECH_TAG.sub("", self.text[named[-1].end:end])), None)
+            first = next(gendered_pronouns(without_speech_tags(self.text[named[-1].end:end])), None)
             if first:
                 votes[named[0].form][pronoun_set(first.group())] += 1
         return votes
@@ -629,10 +636,10 @@ class _Reading:
                 continue
             name = next(iter(entries))
             start, end = self.spans[index]
-            sentence = _SPEECH_TAG.sub("", text[start:end])  # '"Lizzy," said he': the speaker, not her
+            sentence = without_speech_tags(text[start:end])  # '"Lizzy," said he': the speaker, not her
             after = ""
             if index + 1 < len(self.spans) and index + 1 not in self.by_sentence:
-                after = _SPEECH_TAG.sub("", text[self.spans[index + 1][0]:self.spans[index + 1][1]])
+                after = without_speech_tags(text[self.spans[index + 1][0]:self.spans[index + 1][1]])
             for match in gendered_pronouns(sentence + " " + after):
                 nearby[name][pronoun_set(match.group())] += 1
             last_end = max(m.end for m in named) - start

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from memory.bible import BibleEntry
 from memory.errors import ProjectError
-from memory.text_analysis import mid_sentence_name_words, names_in, sentences
 from memory.outline_store import load_outline
 from memory.project import Project
+from memory.text_analysis import mid_sentence_name_words, names_in, sentences, without_speech_tags
 
 _WORD = re.compile(r"[A-Za-z']+")
 _SUBJECT_HE = re.compile(r"\bhe\b", re.IGNORECASE)
@@ -86,6 +86,7 @@ def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
     all_sentences = sentences(text)
     for index, sentence in enumerate(all_sentences):
+        sentence = without_speech_tags(sentence)  # '"Ada," said he': the speaker's pronoun, not Ada's
         found = list(pattern.finditer(sentence))
         named = {names[m.group()] for m in found}
         if len(named) != 1:
@@ -97,7 +98,7 @@ def pronoun_usage(text: str, names: dict[str, str]) -> dict[str, Counter[str]]:
         after = sentence[found[0].end():]
         tally["he"] += len(_SUBJECT_HE.findall(after)) if open_to["he"] else 0
         tally["she"] += len(_SUBJECT_SHE.findall(after)) if open_to["she"] else 0
-        following = all_sentences[index + 1] if index + 1 < len(all_sentences) else ""
+        following = without_speech_tags(all_sentences[index + 1]) if index + 1 < len(all_sentences) else ""
         if following and not pattern.search(following):
             opening = following.lstrip("\"'\u201c\u2018 ").split(" ", 1)[0].lower()
             if opening in open_to and open_to[opening]:

@@ -1,14 +1,13 @@
-"""Drafted passages: each one enters the manuscript and marks its beat done, atomically.
+"""Drafted passages: the chapter document a chapter node is drafted into, and the record
+that marks a beat drafted with its passage.
 
-This is the checkpoint that makes overnight drafting safe. A passage is stored in
-the same transaction that re-chunks its chapter and marks its outline node
-drafted, so after a kill the project holds each passage exactly once or not at
-all, and drafting resumes at the first node not yet drafted.
+``engine.workflows.keeping`` calls ``record_draft`` in the transaction that stores the
+passage in its chapter, so after a kill the project holds each passage exactly once
+or not at all, and drafting resumes at the first node not yet drafted.
 """
 
 from __future__ import annotations
 
-from memory.chunking import DEFAULT_CHUNK_TOKENS, chunk_document
 from memory.outline import OutlineNode
 from memory.outline_store import load_outline
 from memory.project import Project
@@ -50,22 +49,6 @@ def chapter_document(project: Project, chapter: OutlineNode) -> Document:
     return document
 
 
-def append_passage(project: Project, chapter: OutlineNode, drafted: OutlineNode, passage: str) -> Document:
-    """Add ``passage`` to the end of the chapter's text and mark ``drafted`` done, in one transaction."""
-    store = project.store
-    with store.transaction():
-        document = chapter_document(project, chapter)
-        text = document.text + PASSAGE_SEPARATOR + passage if document.text else passage
-        chunk_tokens = int(store.get_setting("chunk_tokens", DEFAULT_CHUNK_TOKENS))
-        updated = Document(document.id, document.kind, document.title, document.parent_id, document.position, text)
-        store.put_document(updated, chunk_document(text, project.count_tokens, chunk_tokens))
-        store.db["drafts"].insert({"node_id": drafted.id, "document_id": document.id, "text": passage,
-                                   "words": len(passage.split()), "created_at": now()})
-        store.db["outline"].update(drafted.id, {"status": "drafted", "updated_at": now()})
-    drafted.status = "drafted"
-    return updated
-
-
 def drafted_passages(project: Project, node_ids: list[int]) -> dict[int, str]:
     """The passage last drafted for each of ``node_ids`` that has one."""
     if not node_ids:
@@ -78,7 +61,7 @@ def drafted_passages(project: Project, node_ids: list[int]) -> dict[int, str]:
 
 
 def record_draft(project: Project, node_id: int, document_id: int, passage: str) -> None:
-    """Mark a node drafted with a passage the writer already placed in the text (the app's accept)."""
+    """Mark a node drafted with its passage; joins the transaction that keeps the passage."""
     store = project.store
     with store.transaction():
         store.db["drafts"].insert({"node_id": node_id, "document_id": document_id, "text": passage,

@@ -17,8 +17,8 @@ from memory.bible import BIBLE_PENDING
 from memory.chunking import DEFAULT_CHUNK_TOKENS, Chunk, chunk_document
 from memory.manuscript import ParsedDocument, parse_manuscript
 from memory.manuscript_files import read_manuscript_file
-from memory.text_normalize import DecodedText
 from memory.store import Document, ProjectStore
+from memory.text_normalize import DecodedText
 from memory.token_counting import CachedCounter, TokenCounter
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from memory.context_shares import ContextShares
 from memory.bible import BibleEntry, entries_at, load_bible
+from memory.context_shares import ContextShares
 from memory.name_index import NameIndex
 from memory.pyramid import Pyramid
 from memory.store import ChunkRef, Document, ProjectStore

@@ -57,7 +57,8 @@ class Pyramid:
         self.refs = list(refs)
         self.levels: list[list[Group]] = [[Group(0, i, i + 1, "c" + ref.hash) for i, ref in enumerate(self.refs)]]
         last_of_document = {
-            i for i, ref in enumerate(self.refs) if i + 1 == len(self.refs) or self.refs[i + 1].document_id != ref.document_id
+            i for i, ref in enumerate(self.refs)
+            if i + 1 == len(self.refs) or self.refs[i + 1].document_id != ref.document_id
         }
         while len(self.levels[-1]) > 1 and len(self.levels) <= MAX_LEVEL:
             self.levels.append(self._group(self.levels[-1], len(self.levels), last_of_document))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from memory.extractive import shorten
-from memory.text_analysis import sentences
 from memory.project import Project
+from memory.text_analysis import sentences
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,16 @@ THEY = frozenset("they them their theirs themselves".split())
 _PRONOUN_WORD = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 
 
+_SPEECH_TAG = re.compile(r"\b(?:said|cried|replied|answered|continued|added|returned|exclaimed|asked|observed)"
+                         r"\s+(?:he|she)\b", re.IGNORECASE)
+
+
+def without_speech_tags(text: str) -> str:
+    """``text`` without its inverted speech tags ("said he", "cried she"): in '"Ada," said he'
+    the pronoun is the speaker's, not the person named, so no reading of pronouns counts it."""
+    return _SPEECH_TAG.sub("", text)
+
+
 def pronoun_set(word: str) -> str:
     """``he/him``, ``she/her`` or ``they/them`` for a pronoun in any form; "" for other words."""
     word = word.lower()

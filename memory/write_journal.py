@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from memory.chunking import DEFAULT_CHUNK_TOKENS, chunk_document
 from memory.errors import ProjectError
 from memory.project import Project
-from memory.store import Document
 
 JOURNAL_KEY = "write_journal"
 _LEADING = 80
@@ -74,23 +72,23 @@ def unfinished_journal(project: Project, target_words: int, at: str = "") -> Wri
     return journal
 
 
-def keep_continuation(project: Project, journal: WriteJournal, text: str) -> WriteJournal:
-    """Insert ``text`` where the journal points and advance it, in one transaction."""
-    store = project.store
-    with store.transaction():
-        document = store.document(journal.document_id)
-        if journal.offset > len(document.text):
-            raise ProjectError("The chapter being written was shortened meanwhile; start the run again.")
-        before = document.text[: journal.offset]
-        piece = text.lstrip() if not before.strip() else text
-        updated_text = before + piece + document.text[journal.offset:]
-        chunk_tokens = int(store.get_setting("chunk_tokens", DEFAULT_CHUNK_TOKENS))
-        updated = Document(document.id, document.kind, document.title, document.parent_id, document.position,
-                           updated_text)
-        store.put_document(updated, chunk_document(updated_text, project.count_tokens, chunk_tokens))
-        offset = journal.offset + len(piece)
-        advanced = replace(journal, offset=offset, written_words=journal.written_words + len(piece.split()),
-                           steps=journal.steps + 1, leading_text=updated_text[:offset][-_LEADING:])
-        store.set_setting(JOURNAL_KEY, asdict(advanced))
-        store.log("keep", {"document": document.id, "words": len(piece.split()), "step": advanced.steps})
-    return advanced
+def continued(journal: WriteJournal, document_text: str, text: str) -> tuple[str, WriteJournal]:
+    """The document's text with ``text`` inserted where the journal points, and the journal
+    advanced past it; nothing is stored (``engine.workflows.keeping`` keeps both at once)."""
+    if journal.offset > len(document_text):
+        raise ProjectError("The chapter being written was shortened meanwhile; start the run again.")
+    before = document_text[: journal.offset]
+    piece = text.lstrip() if not before.strip() else text
+    updated_text = before + piece + document_text[journal.offset:]
+    offset = journal.offset + len(piece)
+    advanced = replace(journal, offset=offset, written_words=journal.written_words + len(piece.split()),
+                       steps=journal.steps + 1, leading_text=updated_text[:offset][-_LEADING:])
+    return updated_text, advanced
+
+
+def save_journal(project: Project, journal: WriteJournal) -> None:
+    """Store the journal; joins the transaction that keeps its step's text."""
+    with project.store.transaction():
+        project.store.set_setting(JOURNAL_KEY, asdict(journal))
+        project.store.log("keep", {"document": journal.document_id, "step": journal.steps,
+                                   "words": journal.written_words})

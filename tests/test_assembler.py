@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from memory.assembler import ORDER, assemble
+from memory.assembler import ORDER, ContextShares, assemble
 from memory.cursor import cursor_at, end_of_manuscript
 from memory.errors import ProjectError
 from memory.project import Project
-from memory.assembler import ContextShares
 
 pytestmark = pytest.mark.model
 

@@ -29,7 +29,6 @@ from engine.workflows.importing import import_into_project
 from tests.gguf_factory import write_tiny_gguf
 
 
-
 @dataclass(frozen=True)
 class Case:
     args: tuple[str, ...]

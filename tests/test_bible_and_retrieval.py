@@ -5,14 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from memory.bible import (
-    BibleEntry, DatedFact, delete_entry, entries_mentioned, extract_bible, find_bible_entries, last_mentions,
-    load_bible, save_entry,
+    BibleEntry,
+    DatedFact,
+    delete_entry,
+    entries_mentioned,
+    extract_bible,
+    find_bible_entries,
+    last_mentions,
+    load_bible,
+    save_entry,
 )
 from memory.importer import import_text
 from memory.project import Project
 from memory.retrieval import focus_passages
 from memory.store import ProjectStore
-
 
 
 def _holding(entries: list[BibleEntry], name: str) -> BibleEntry:

@@ -65,7 +65,8 @@ def test_models_add_refuses_a_bad_file_with_exit_2(tmp_path: Path) -> None:
     bad.write_text("not a model\n")
     result = draftsmith("models", "add", str(bad))
     assert result.returncode == 2
-    assert result.stderr.strip() == "draftsmith: broken.gguf is a text file, not a GGUF model (perhaps an error page saved in its place)."
+    assert result.stderr.strip() == ("draftsmith: broken.gguf is a text file, not a GGUF model "
+                                     "(perhaps an error page saved in its place).")
 
 
 def test_models_add_refuses_an_adapter(tmp_path: Path) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from memory.bible import BibleEntry
-from memory.continuity import (continuity_report, loops, new_names, pronoun_flips, repeated_ngram_count,
-                               single_mentions)
+from memory.continuity import continuity_report, loops, new_names, pronoun_flips, repeated_ngram_count, single_mentions
 
 FLIPPED = (
     "Mara Quell walked to the harbour at dawn. She counted the crates twice. "
@@ -80,3 +79,14 @@ def test_new_names_are_those_sharing_no_word_with_a_known_name() -> None:
     passage = "Mara rowed past the Quell jetty, where Ortega's brother and a man from Valparaiso sat."
     assert new_names(passage, {"Mara Quell", "Tomas"}) == ["Ortega", "Valparaiso"]
     assert new_names(passage, {"Mara Quell", "Ortega", "Valparaiso"}) == []
+
+
+def test_the_pronoun_of_a_speech_tag_is_the_speakers_in_every_reading() -> None:
+    """'"Ada," said he' calls a man "he", not Ada: the drafting check reads speech tags as the bible
+    does (``without_speech_tags``), so it does not rewrite a correct passage."""
+    from memory.text_analysis import without_speech_tags
+
+    names, expected = {"Ada": "Ada Fenn", "Ada Fenn": "Ada Fenn"}, {"Ada Fenn": "she"}
+    assert pronoun_flips('"Ada," said he, "the lamp is out." Tom looked at the sea.', names, expected) == {}
+    assert pronoun_flips("Ada climbed the stairs, and then he trimmed the lamp.", names, expected) == {"Ada Fenn": 1}
+    assert without_speech_tags('"Lizzy," cried she, "come here."') == '"Lizzy," , "come here."'

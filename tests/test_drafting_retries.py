@@ -188,18 +188,37 @@ def test_an_instruct_models_rewrite_is_not_given_a_name(one_beat) -> None:
     assert drafted_passages(project, [beat_id])[beat_id] == RETURNED
 
 
-def test_a_drafted_passage_records_what_produced_it(one_beat) -> None:
+@pytest.mark.parametrize(("written", "kept_try"), [
+    ([WANDERING, ON_TOPIC], 1),  # the rewrite is kept
+    ([WANDERING, WANDERING_AGAIN], 0),  # no better the second time: the first try is kept
+])
+def test_a_drafted_passage_records_the_try_that_wrote_it(one_beat, written, kept_try) -> None:
+    """The record names the kept try's seed and prompt, not those of the last try sent."""
+    import hashlib
+
     from memory.provenance import AS_WRITTEN, origins
 
     project, beat_id = one_beat
-    backend = ScriptedFakeBackend([WANDERING, ON_TOPIC], PromptStyle.CHAT)
+    backend = ScriptedFakeBackend(written, PromptStyle.CHAT)
     draft(backend, project, settings=SamplingSettings(seed=4, temperature=0.6))
     kept = drafted_passages(project, [beat_id])[beat_id]
+    assert kept == written[kept_try]
     document_id = project.store.chapters()[0].id
     [origin] = origins(project.store, document_id)
     assert origin.kind == "draft" and origin.text == kept and origin.status == AS_WRITTEN
     assert origin.record["model"] == "scripted fake model (tests)"
-    assert origin.record["sampler"]["temperature"] == 0.6 and origin.record["seed"] == 4
+    assert origin.record["sampler"]["temperature"] == 0.6
+    assert origin.record["seed"] == 4 + 1000 * kept_try  # each try after the first has its own seed
     assert origin.record["prompts_sent"] == 2  # the passage and its rewrite
+    assert origin.record["prompt"]["sha256"] == hashlib.sha256(backend.prompts[kept_try].encode()).hexdigest()
     sections = origin.record["prompt"]["sections"]
     assert sections and all(section["tokens"] > 0 for section in sections)
+
+
+def test_the_last_beat_kept_marks_its_chapter_drafted_with_a_summary(one_beat) -> None:
+    project, beat_id = one_beat
+    draft(ScriptedFakeBackend([ON_TOPIC]), project, settings=SamplingSettings(seed=1))
+    outline = load_outline(project.store)
+    chapter = outline.chapter_of(beat_id)
+    assert outline.nodes[beat_id].status == "drafted"
+    assert chapter.status == "drafted" and "Ada" in chapter.drafted_summary

@@ -35,8 +35,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 HEADINGS = ["Chapter 1", "CHAPTER IV", "Chapter 12. The Trial", "IV. The Trial", "Letter 3", "PART ONE--The Old",
             "Book II", "Prologue", "Epilogue: After", "XII", "7", "# Title", "## Chapter Two", "### Scene",
             "Chapter 10005", "Contents", "Chapter 1 .......... 3", "Part the Second", "* * *", "---"]
-WORDS = ["the", "sea", "Ada", "said", "\u201cyes,\u201d", "caf\u00e9", "\u2014", "Mr.", "St.", "1826", "\u00bfqu\u00e9?",
-         "\u65e5\u672c", "\U0001f600", "don't", "well-known", "\u0627\u0644\u0628\u062d\u0631", "\t", "\u00a0"]
+WORDS = ["the", "sea", "Ada", "said", "\u201cyes,\u201d", "caf\u00e9", "\u2014", "Mr.", "St.", "1826",
+         "\u00bfqu\u00e9?", "\u65e5\u672c", "\U0001f600", "don't", "well-known",
+         "\u0627\u0644\u0628\u062d\u0631", "\t", "\u00a0"]
 
 prose = st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=12), min_size=1, max_size=30).map(" ".join)
 line = st.sampled_from(HEADINGS) | prose | st.just("")

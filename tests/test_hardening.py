@@ -24,7 +24,6 @@ from memory.text_normalize import decode_manuscript
 from memory.writer_lock import ProjectBusyError, lock_path
 
 
-
 @pytest.fixture
 def model_ready(default_model_path: Path) -> Path:
     """Commands run in their own processes count tokens with the default model, prepared here once."""

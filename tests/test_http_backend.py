@@ -24,8 +24,6 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
 from prompts import render
 
-
-
 PASSAGE = "The ship left harbour at dawn, and by noon the coast was only a grey line behind us."
 
 

@@ -15,7 +15,6 @@ from memory.project import Project
 from memory.store import ProjectStore
 
 
-
 def headings_table(corpus: Path, name: str) -> list[tuple[str, str]]:
     with (corpus / "chapters" / f"{name}.chapters.tsv").open() as handle:
         return [(row["kind"], row["heading"]) for row in csv.DictReader(handle, delimiter="\t")]
@@ -88,7 +87,8 @@ def test_crlf_and_lf_import_the_same(tmp_path: Path, tokenizer) -> None:
 
 def test_windows_1252_text_imports(tmp_path: Path, tokenizer) -> None:
     path = tmp_path / "old.txt"
-    path.write_bytes("Chapter 1\n\n\u201cCaf\u00e9,\u201d she said, and smiled at the waiter who did not.\n".encode("cp1252"))
+    text = "Chapter 1\n\n\u201cCaf\u00e9,\u201d she said, and smiled at the waiter who did not.\n"
+    path.write_bytes(text.encode("cp1252"))
     store = ProjectStore(tmp_path / "old.draftsmith", create=True)
     report = import_manuscript(store, path, tokenizer.count_tokens)
     assert report.encoding == "cp1252"

@@ -182,7 +182,8 @@ def test_a_cancelled_prompt_stops_between_batches(llama_backend: LlamaBackend, c
     cancel = threading.Event()
     llama_backend.prompt_progress = lambda read, total: cancel.set()
     try:
-        pieces = list(llama_backend.stream(prompt("Unrelated. " + text[:6000]), SamplingSettings(max_tokens=50), cancel))
+        pieces = list(llama_backend.stream(prompt("Unrelated. " + text[:6000]), SamplingSettings(max_tokens=50),
+                                           cancel))
     finally:
         llama_backend.prompt_progress = None
     assert pieces == [] and llama_backend.last_stats.stop_reason == "cancelled"

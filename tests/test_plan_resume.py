@@ -23,7 +23,6 @@ from memory.outline_store import PlannedNode, add_children, create_book, load_ou
 from memory.project import Project
 from prompts import RenderedPrompt
 
-
 SYNOPSES = {
     "Lamp": "Ada trims the wick and lights the great lamp as the storm comes in.",
     "Stairs": "Halfway down the tower a knock at the door sends her running.",

@@ -9,8 +9,8 @@ import pytest
 
 from engine.backend.protocol import SamplingSettings
 from engine.workflows.drafting import draft
-from engine.workflows.outline_schema import children_schema
 from engine.workflows.example_leaks import leaked_from_examples
+from engine.workflows.outline_schema import children_schema
 from engine.workflows.passage import outline_note
 from engine.workflows.passage_cleaning import scaffolding_in
 from engine.workflows.planning import expand_node, plan_children

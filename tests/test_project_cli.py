@@ -10,7 +10,6 @@ import pytest
 from tests.test_cli import draftsmith
 
 
-
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory, corpus: Path, default_model_path: Path) -> Path:
     project = tmp_path_factory.mktemp("cli") / "island.draftsmith"

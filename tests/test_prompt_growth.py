@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from engine.workflows.keeping import keep_continuation
 from memory.assembler import ContextShares, assemble
 from memory.bible import extract_bible
 from memory.cursor import cursor_at, cursor_at_offset
 from memory.importer import import_manuscript
 from memory.manuscript import paragraph_spans
 from memory.project import Project
-from memory.write_journal import keep_continuation, start_journal
-
+from memory.write_journal import start_journal
 
 BUDGETS = (1024, 3840)
 _SENTENCE_ENDS = tuple('.!?:;"\'\u201d\u2019)_-')

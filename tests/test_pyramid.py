@@ -14,7 +14,6 @@ from memory.store import ProjectStore
 from memory.summaries import stale_groups, summary_status
 
 
-
 @pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])
 def test_cover_tiles_the_past_exactly_once(fixture: str, request: pytest.FixtureRequest,
                                            default_model_path: Path) -> None:

@@ -20,7 +20,6 @@ from memory.store import ProjectStore
 from memory.summaries import MODEL, summary_status
 
 
-
 def opening_chapters(corpus: Path, count: int) -> str:
     text = (corpus / "pride_and_prejudice.txt").read_text()
     return text[: text.index(f"Chapter {count + 1}\n")]

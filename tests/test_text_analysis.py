@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from memory.extractive import summarize_text
 from memory.text_analysis import (
-    name_mentions, names_in, pronoun_counts, sentence_starts, sentences, split_sentences,
+    name_mentions,
+    names_in,
+    pronoun_counts,
+    sentence_starts,
+    sentences,
+    split_sentences,
 )
 
 
@@ -16,7 +21,8 @@ def test_a_title_or_an_initial_does_not_end_a_sentence() -> None:
 
 
 def test_speech_marks_end_a_sentence_only_before_a_new_one() -> None:
-    assert split_sentences("\u201cOh!\u201d cried she. \u201cLizzy, come here.\u201d He went. It cost 3.50 in all.") == [
+    text = "\u201cOh!\u201d cried she. \u201cLizzy, come here.\u201d He went. It cost 3.50 in all."
+    assert split_sentences(text) == [
         "\u201cOh!\u201d cried she.", "\u201cLizzy, come here.\u201d", "He went.", "It cost 3.50 in all."]
 
 

@@ -251,7 +251,8 @@ async def test_the_models_screen_offers_models_found_on_disk(sample_project: Pat
         await pilot.press("f3")
         await wait_until(pilot, lambda: isinstance(app.screen, ModelsScreen) and app.screen.found)
         screen = app.screen
-        assert [path.name for path in screen.found.values()] == ["my-voice.gguf"]  # not the adapter, nor the broken file
+        # not the adapter, nor the broken file
+        assert [path.name for path in screen.found.values()] == ["my-voice.gguf"]
         options = screen.query_one("#model-list")
         options.highlighted = options.option_count - 1
         await pilot.press("enter")
@@ -371,6 +372,7 @@ async def test_ctrl_b_drafts_with_the_same_checks_as_the_draft_command(sample_pr
     """A first passage about nobody the beat names is written again, in the app as in `draftsmith draft`."""
     from memory.bible import BibleEntry, save_entry
     from memory.outline_store import load_outline
+    from memory.provenance import origins
     from tests.test_drafting_retries import ON_TOPIC, WANDERING, ScriptedFakeBackend
 
     with ProjectStore(sample_project) as store:
@@ -389,6 +391,13 @@ async def test_ctrl_b_drafts_with_the_same_checks_as_the_draft_command(sample_pr
         assert workspace.editor.pending.text == ON_TOPIC  # the rewrite, as `draft` would keep
         await pilot.press("ctrl+y")
         assert stored_text(sample_project, "The Cutter").endswith(ON_TOPIC)
+    with ProjectStore(sample_project) as store:  # kept as `draft` keeps: the beat and its chapter marked
+        outline = load_outline(store)
+        assert outline.nodes[beat.id].status == "drafted"
+        planned = [leaf for leaf in outline.leaves(chapter.id) if leaf.status == "planned"]
+        assert (outline.nodes[chapter.id].status == "drafted") == (not planned)
+        [origin] = [o for o in origins(store, outline.nodes[chapter.id].document_id) if o.kind == "draft"]
+        assert origin.text == ON_TOPIC and origin.record["prompts_sent"] == 2
 
 
 async def test_the_writer_confirms_a_change_and_removes_an_entry_in_the_bible_tab(sample_project: Path) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from app.main_app import DraftsmithApp
-from app.screens.models_screen import ModelRequested
 from app.screens.planning import PlanningScreen
 from memory.outline_store import load_outline
 from memory.store import ProjectStore

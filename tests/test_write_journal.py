@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from engine.workflows.keeping import keep_continuation
 from memory.editing import save_document_text
 from memory.project import Project
 from memory.store import Document
-from memory.write_journal import keep_continuation, start_journal, unfinished_journal
+from memory.write_journal import start_journal, unfinished_journal
 
 pytestmark = pytest.mark.model
 

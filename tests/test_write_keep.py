@@ -122,3 +122,39 @@ def test_each_kept_continuation_records_what_produced_it(project: Path, default_
     assert again[0]["status"] == "edited since"
     human = draftsmith("provenance", "--project", str(project), "--at", "15")
     assert "EDITED since it was kept" in human.stdout and "model:" in human.stdout
+
+
+def test_the_recorded_try_written_again_gives_the_kept_text(project: Path, llama_backend) -> None:
+    """The seed, sampler and prompt a kept step's record names write the same text again."""
+    import hashlib
+
+    from engine.backend.llama_internals import clear_cache
+    from engine.backend.protocol import SamplingSettings
+    from engine.workflows.continuation import Place, context_budget, continue_prompt
+    from engine.workflows.writing_session import write_and_keep
+    from memory.editing import save_document_text
+    from memory.project import Project
+    from memory.provenance import origins
+    from memory.write_journal import start_journal
+
+    opened = Project.open(project, llama_backend.count_tokens)
+    try:
+        chapter = opened.store.chapters()[-1]
+        journal = start_journal(opened, chapter.id, len(chapter.text), 10)
+        settings = SamplingSettings(max_tokens=40, temperature=0.0, seed=11)
+        clear_cache(llama_backend._llm)
+        step = next(write_and_keep(llama_backend, opened, journal, settings))
+        [origin] = [o for o in origins(opened.store, chapter.id) if o.kind == "continue"]
+        assert origin.text == step.text.strip()
+
+        save_document_text(opened, chapter.id, chapter.text)  # the book as it was before the step
+        opened.ensure_summaries()
+        rerun = SamplingSettings(**origin.record["sampler"], seed=origin.record["seed"])
+        prompt, _ = continue_prompt(opened, context_budget(llama_backend, rerun),
+                                    Place(document_id=chapter.id, offset=journal.offset))
+        assert hashlib.sha256(prompt.text.encode()).hexdigest() == origin.record["prompt"]["sha256"]
+        clear_cache(llama_backend._llm)
+        again = "".join(llama_backend.stream(prompt, rerun))
+        assert again.strip().startswith(origin.text)  # the step keeps whole sentences of it
+    finally:
+        opened.close()

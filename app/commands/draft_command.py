@@ -9,7 +9,12 @@ import sys
 import threading
 
 from app.commands.options import (
-    add_model_options, add_sampler_options, positive_int, prompt_style, sampler_from_args, temperature,
+    add_model_options,
+    add_sampler_options,
+    positive_int,
+    prompt_style,
+    sampler_from_args,
+    temperature,
     warn_unapplied,
 )
 from app.progress import PromptReadProgress, StderrProgress
@@ -32,7 +37,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--chapter", type=positive_int, metavar="N", help="draft the outline's chapter N")
     which.add_argument("--all", action="store_true", help="draft every chapter (the default)")
-    parser.add_argument("--words", type=positive_int, metavar="W", help="target words per chapter (default: the outline's)")
+    parser.add_argument("--words", type=positive_int, metavar="W",
+                        help="target words per chapter (default: the outline's)")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--temperature", type=temperature, help="default: the sampler preset's")
     add_sampler_options(parser)

@@ -52,7 +52,8 @@ class ModelRow:
 
 
 def collect_models(scan: bool) -> list[ModelRow]:
-    rows = [_row(DEFAULT_MODEL_NAME, "built-in", ensure_default_model(progress=StderrProgress("Preparing the default model")))]
+    built_in = ensure_default_model(progress=StderrProgress("Preparing the default model"))
+    rows = [_row(DEFAULT_MODEL_NAME, "built-in", built_in)]
     registry = ModelRegistry()
     rows += [_row(model.name, "registered", model.path) for model in registry.registered()]
     if scan:

@@ -11,7 +11,6 @@ from app.progress import StderrProgress
 from engine.errors import ProjectError
 from engine.projects import open_project
 from engine.runtime import open_backend
-from engine.workflows.outline_edits import node as outline_node
 from engine.workflows.outline_edits import (
     PlannedNode,
     add_children,
@@ -21,6 +20,7 @@ from engine.workflows.outline_edits import (
     move_node,
     update_node,
 )
+from engine.workflows.outline_edits import node as outline_node
 from engine.workflows.planning import expand_node
 from memory.outline import LEVELS, Outline
 from memory.project import Project
@@ -39,7 +39,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("--genre", help="the book's genre, which the planner reads (e.g. 'gothic mystery')")
     parser.add_argument("--style-notes", metavar="TEXT", help="notes on voice and style for the planner")
     parser.add_argument("--expand", type=positive_int, metavar="NODE", help="plan NODE's children")
-    parser.add_argument("--level", choices=LEVELS[1:], help="with --expand or --add: the level of the new nodes (e.g. beats straight under a chapter)")
+    parser.add_argument("--level", choices=LEVELS[1:],
+                        help="with --expand or --add: the level of the new nodes (e.g. beats straight under a chapter)")
     parser.add_argument("--count", type=positive_int, help="with --expand: how many children")
     parser.add_argument("--regenerate", action="store_true", help="with --expand: replace planned children")
     parser.add_argument("--seed", type=int)

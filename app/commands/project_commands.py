@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 import json
 import signal
 import sys
 import threading
+from dataclasses import asdict
 from pathlib import Path
 
 from app.commands.options import positive_int
@@ -15,23 +15,23 @@ from app.progress import StderrProgress
 from engine.errors import ProjectError
 from engine.projects import open_project, project_path
 from engine.runtime import open_backend
+from engine.workflows.bible_edits import confirm_changes, remove_entry, set_entry
+from engine.workflows.continuation import Place, context_at
 from engine.workflows.exporting import (
     EXPORT_FORMATS,
     ExportOptions,
-    export_bytes,
     check_export_target,
+    export_bytes,
     export_to_file,
     provenance_sidecar,
     sidecar_path,
 )
-from engine.workflows.bible_edits import confirm_changes, remove_entry, set_entry
-from engine.workflows.continuation import Place, context_at
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.bible import KINDS, load_bible
 from memory.store import ProjectReadOnlyError, ProjectStore
-from memory.writer_lock import ProjectBusyError
 from memory.summaries import summary_status
+from memory.writer_lock import ProjectBusyError
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:

@@ -8,8 +8,8 @@ import sys
 
 from app.commands.options import positive_int
 from app.commands.project_commands import parse_position
-from engine.projects import open_project
 from app.origin_text import describe
+from engine.projects import open_project
 from engine.provenance import forget_alternative, passage_origins
 
 

@@ -191,5 +191,6 @@ def run_dataset(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
-        print(f"Wrote {report.passages} passages ({report.words:,} words) from {report.files} files to {report.out_dir}")
+        print(f"Wrote {report.passages} passages ({report.words:,} words) from {report.files} files "
+              f"to {report.out_dir}")
     return 0

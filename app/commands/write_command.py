@@ -15,7 +15,12 @@ import sys
 import threading
 
 from app.commands.options import (
-    add_model_options, add_sampler_options, positive_int, prompt_style, sampler_from_args, temperature,
+    add_model_options,
+    add_sampler_options,
+    positive_int,
+    prompt_style,
+    sampler_from_args,
+    temperature,
     warn_unapplied,
 )
 from app.commands.project_commands import parse_position

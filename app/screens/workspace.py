@@ -9,6 +9,7 @@ every write to the project happens here, on the UI thread, one transaction each.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,11 +35,12 @@ from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
-from engine.provenance import AS_WRITTEN, generation_record, keep_record, origins_at_offset, traced
+from engine.provenance import AS_WRITTEN, generation_record, origins_at_offset, traced
 from engine.styles import adapters_for, project_styles
 from engine.workflows.bible_edits import confirm_changes, remove_entry
 from engine.workflows.continuation import Place, inspect_context
-from engine.workflows.manuscript_edits import chapter_for_drafting, keep_drafted_passage, save_chapter_text
+from engine.workflows.keeping import Keep, keep_generated
+from engine.workflows.manuscript_edits import chapter_for_drafting, save_chapter_text
 from engine.workflows.outline_edits import load_outline
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
 from memory.manuscript import paragraph_spans
@@ -207,9 +209,16 @@ class WorkspaceScreen(Screen):
         editor = self.editor
         if editor.document_id is None:
             return False
+        return self._stored(lambda first: save_chapter_text(self.project, editor.document_id,
+                                                            editor.committed_text, keep_version=first))
+
+    def _stored(self, store: Callable[[bool], bool]) -> bool:
+        """Run ``store`` (told whether to keep a version: the document's first save this
+        session), then count the session's new words."""
+        editor = self.editor
         first = editor.document_id not in self._versioned
         before = self.project.store.document(editor.document_id).words
-        changed = save_chapter_text(self.project, editor.document_id, editor.committed_text, keep_version=first)
+        changed = store(first)
         if changed:
             self._versioned.add(editor.document_id)
             self.session_words += max(0, len(editor.committed_text.split()) - before)
@@ -329,22 +338,24 @@ class WorkspaceScreen(Screen):
             self.query_one("#hint", Static).update(f"{PENDING_HINT}  ({versions} version{'s' * (versions > 1)})")
 
     def action_accept(self) -> None:
+        """Keep the chosen version: the chapter, its record, the others and its beat, at once."""
         if self.editor.pending is None or self._generating:
             return
         pending = self.editor.pending
         record = pending.records.get(pending.index)
-        others = [(text, pending.records[index]) for index, text in enumerate(pending.alternatives)
-                  if index != pending.index and index in pending.records and text.strip()]
+        others = tuple((text, pending.records[index]) for index, text in enumerate(pending.alternatives)
+                       if index != pending.index and index in pending.records and text.strip())
         accepted = self.editor.accept()
         self.query_one("#hint", Static).update("")
-        self.save_now()
-        if record is not None and self.editor.document_id is not None and accepted.strip():
-            keep_record(self.project, self.editor.document_id, request_kind(self._last_request), accepted, record,
-                        others)
-        if isinstance(self._last_request, DraftNode):
-            keep_drafted_passage(self.project, self._last_request.node_id, self.editor.document_id, accepted)
-            self.refresh_binder()
-        self._last_request = None
+        request, self._last_request = self._last_request, None
+        editor = self.editor
+        if editor.document_id is not None:
+            node_id = request.node_id if isinstance(request, DraftNode) else None
+            self._stored(lambda first: keep_generated(self.project, Keep(
+                editor.document_id, editor.committed_text, accepted, request_kind(request), record, others,
+                node_id, keep_version=first)))
+            if node_id is not None:
+                self.refresh_binder()
         self.status.activity = "kept"
 
     def action_regenerate(self) -> None:

@@ -51,7 +51,7 @@ class AdapterSet:
 
     def apply(self, adapters: list[tuple[Path | str, float]]) -> None:
         """Make exactly ``adapters`` active, each at its scale (0 to 2)."""
-        for path, scale in adapters:
+        for _, scale in adapters:
             if not 0.0 <= scale <= MAX_SCALE:
                 raise StyleError(f"A style's scale must be between 0 and {MAX_SCALE:g}, not {scale:g}.")
         wanted = tuple(ActiveAdapter(Path(path).expanduser().resolve(), float(scale)) for path, scale in adapters)

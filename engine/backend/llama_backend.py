@@ -23,11 +23,11 @@ from llama_cpp.llama_grammar import LlamaGrammar
 
 from engine.backend.cache_reuse import reusable_tokens, reuse_cache, usable_prefix
 from engine.backend.chat_template import ChatTemplate, ChatTemplateError
-from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.json_grammar import json_schema_grammar
-from engine.backend.llama_sampling import ProseSampler, vocab_end_tokens
+from engine.backend.llama_adapters import ActiveAdapter, AdapterSet
 from engine.backend.llama_internals import cached_tokens, decode_rows, forget_from, token_text
 from engine.backend.llama_logging import python_prints_to_logging, route_llama_logs_to_logging
+from engine.backend.llama_sampling import ProseSampler, vocab_end_tokens
 from engine.backend.markup_tokens import markup_tokens
 from engine.backend.prompt_style import choose_prompt_style
 from engine.backend.protocol import (

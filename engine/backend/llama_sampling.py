@@ -23,9 +23,8 @@ import llama_cpp
 import numpy as np
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from engine.backend.llama_internals import LlamaSampler, forget_from, model_wrapper, sample, vocab
-
 from engine.backend.banned_phrases import PhraseBan, compile_bans
+from engine.backend.llama_internals import LlamaSampler, forget_from, model_wrapper, sample, vocab
 from engine.backend.protocol import SamplingSettings
 
 DRY_BREAKERS = ["\n", ":", "\"", "*", "\u201c", "\u201d"]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import ModelFileError
+from engine.json_files import write_json_atomically
 from engine.models.default_model import DEFAULT_MODEL_NAME, ensure_default_model
 from engine.models.validation import validate_model
-from engine.json_files import write_json_atomically
 from engine.paths import DraftsmithPaths, draftsmith_paths
 
 

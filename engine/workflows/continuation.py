@@ -57,8 +57,9 @@ def continue_passage(
     """Stream a continuation of ``passage``."""
     window = fit_tail(backend.count_tokens, passage, context_budget(backend, settings))
     prompt = render("continue", {"passage": window})
-    note_prompt(prompt.text, [("passage", backend.count_tokens(window))])
-    yield from backend.stream(prompt, going_on(settings), cancel)
+    settings = going_on(settings)
+    note_prompt(prompt.text, [("passage", backend.count_tokens(window))], settings)
+    yield from backend.stream(prompt, settings, cancel)
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,9 @@ def continue_in_project(
 ) -> Iterator[str]:
     """Stream a continuation at ``place`` with the memory layer's context."""
     prompt, context = continue_prompt(project, context_budget(backend, settings), place)
-    note_prompt(prompt.text, context_sections(context))
-    yield from backend.stream(prompt, going_on(settings), cancel)
+    settings = going_on(settings)
+    note_prompt(prompt.text, context_sections(context), settings)
+    yield from backend.stream(prompt, settings, cancel)
 
 
 def context_sections(context: AssembledContext) -> list[tuple[str, int]]:

@@ -1,7 +1,7 @@
 """Draft chapters from the outline, beat by beat, resumable at any moment.
 
-Each drafted passage is committed with its beat marked done (see
-``memory.drafts``), then memory catches up (chunks, extractive summaries, the
+Each drafted passage is kept with its beat marked done (``keeping.keep_generated``),
+then memory catches up (chunks, extractive summaries, the
 bible) before the next beat is written, so every passage is written with the
 ones before it in view. A chapter with no beats gets them planned first. Killed
 or cancelled, a run loses at most the passage it was writing; the next run
@@ -18,19 +18,18 @@ from dataclasses import dataclass, field, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
-from engine.provenance import generation_record, traced
+from engine.provenance import generation_record, keep_try, prompts_noted, traced
+from engine.workflows.keeping import keep_appended, mark_chapter_if_drafted
 from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.passage_cleaning import is_commentary
 from engine.workflows.planning import plan_children
-from memory.bible import BibleEntry, entries_mentioned, extract_bible
+from memory.bible import BibleEntry, entries_mentioned
 from memory.continuity import bible_pronoun_flips, book_names, new_names
-from memory.drafts import append_passage, chapter_document
-from memory.extractive import shorten
+from memory.drafts import chapter_document
 from memory.outline import Outline, OutlineNode
-from memory.outline_store import add_children, load_outline, update_node
+from memory.outline_store import add_children, load_outline
 from memory.project import Project
-from memory.provenance import record_passage
 
 PASSAGE_ATTEMPTS = 3
 REWRITES = 1
@@ -230,16 +229,11 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
         if not passage:
             raise BeatNotWritten(f"The model wrote no usable prose for {outline.label(leaf)} of "
                                f"{outline.label(chapter)} in {PASSAGE_ATTEMPTS} tries; drafted beats are saved.")
-        record = generation_record(backend, settings, trace)
-        with project.store.transaction():  # the passage and its record, together or not at all
-            document = append_passage(project, chapter, leaf, passage)
-            record_passage(project.store, document.id, "draft", passage, record)
-        project.ensure_summaries()
+        document = keep_appended(project, chapter.id, leaf.id, passage, generation_record(backend, settings, trace))
         written += 1
         report.passages += 1
-    finished = all(leaf.status != "planned" for leaf in load_outline(project.store).leaves(chapter.id))
-    if finished:
-        _mark_chapter_drafted(project, chapter)
+    if not to_draft and chapter.status != "drafted":  # its beats were drafted before, one by one
+        mark_chapter_if_drafted(project, chapter.id)
     return ChapterReport(outline.label(chapter), chapter.title, target, document.words,
                          drafted_before + written)
 
@@ -255,7 +249,8 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
     empty, talks about a book instead of telling it, is about nobody it names, has a
     character's pronoun against the bible, or strays from the book. ``on_text``
     streams each try; ``on_restart`` is called before every try after the first. Each
-    rewrite is counted in ``report`` once, under its worst reason. Nothing is stored.
+    rewrite is counted in ``report`` once, under its worst reason. Nothing is stored; in
+    a ``traced()`` block the trace is told which try is kept, for its record.
     """
     outline = load_outline(project.store)
     leaf = outline.nodes[node_id]
@@ -272,7 +267,8 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
     name = name_as_planned(people[0], _plan_text(leaf)) if people else ""
     note, heading = outline_note(outline, chapter, leaf), chapter_heading(outline, chapter)
     empty_tries = 0
-    flawed: list[tuple[bool, bool, int, bool, str]] = []  # (about a book, about nobody, flips, strays, passage)
+    flawed: list[tuple[bool, bool, int, bool, str, int]] = []  # (about a book, about nobody, flips, strays,
+    # passage, its try's last prompt)
     for attempt in range(PASSAGE_ATTEMPTS + rewrites):
         attempt_settings = settings if attempt == 0 or settings.seed is None else \
             replace(settings, seed=settings.seed + 1000 * attempt)
@@ -294,16 +290,22 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
         commentary, off_topic = is_commentary(passage), not names_any(passage, people)
         flips = bible_pronoun_flips(passage, bible)
         strays = len(new_names(passage, known)) >= STRAY_NAMES
+        last_prompt = prompts_noted() - 1
         if not commentary and not off_topic and not flips and not strays:
+            keep_try(last_prompt)
             return passage
-        flawed.append((commentary, off_topic, flips, strays, passage))
+        flawed.append((commentary, off_topic, flips, strays, passage, last_prompt))
         if len(flawed) > rewrites:
             break
         report.commentary_retries += commentary
         report.off_topic_retries += off_topic and not commentary
         report.pronoun_retries += bool(flips) and not commentary and not off_topic
         report.stray_retries += strays and not commentary and not off_topic and not flips
-    return min(flawed, key=lambda item: item[:4])[4] if flawed else ""
+    if not flawed:
+        return ""
+    best = min(flawed, key=lambda item: item[:4])
+    keep_try(best[5])  # the record is the kept try's: its seed and prompt, not the last one sent
+    return best[4]
 
 
 def beat_people(project: Project, node: OutlineNode, bible: list[BibleEntry] | None = None) -> list[BibleEntry]:
@@ -326,20 +328,3 @@ def _plan_text(node: OutlineNode) -> str:
 def names_any(passage: str, people: list[BibleEntry]) -> bool:
     """Whether the passage names at least one of ``people``, by any of their names (true when there are none)."""
     return not people or bool(entries_mentioned(people, passage))
-
-
-def _mark_chapter_drafted(project: Project, chapter: OutlineNode) -> None:
-    """Plan and text in step: the chapter node gets the summary of what was actually written."""
-    extract_bible(project.store)
-    update_node(project.store, chapter.id, status="drafted", drafted_summary=chapter_summary(project, chapter))
-
-
-def chapter_summary(project: Project, chapter: OutlineNode, words: int = 40) -> str:
-    """The summary pyramid's fewest summaries covering the chapter's text, joined."""
-    refs = project.chunks
-    indices = [i for i, ref in enumerate(refs) if ref.document_id == chapter.document_id]
-    if not indices:
-        return ""
-    groups = project.pyramid.cover(indices[0], indices[-1] + 1, factor=1e9)
-    stored = project.store.summaries(group.key for group in groups)
-    return " ".join(shorten(stored[g.key][0], words) for g in groups if g.key in stored)

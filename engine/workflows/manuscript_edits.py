@@ -1,13 +1,12 @@
 """The writer's own changes to the manuscript, as the app makes them: one call per action.
 
 Saving a chapter re-chunks it and refreshes the summaries that depend on it
-(``memory.editing``); keeping a drafted passage records it against its outline node so
-the node is marked drafted and its passage found again (``memory.drafts``).
+(``memory.editing``). Generated text the writer keeps goes through ``keeping``.
 """
 
 from __future__ import annotations
 
-from memory.drafts import chapter_document, record_draft
+from memory.drafts import chapter_document
 from memory.editing import save_document_text
 from memory.outline import OutlineNode
 from memory.project import Project
@@ -22,8 +21,3 @@ def save_chapter_text(project: Project, document_id: int, text: str, keep_versio
 def chapter_for_drafting(project: Project, chapter: OutlineNode) -> Document:
     """The manuscript chapter an outline chapter is drafted into, made (empty) when it has none."""
     return chapter_document(project, chapter)
-
-
-def keep_drafted_passage(project: Project, node_id: int, document_id: int, passage: str) -> None:
-    """Mark outline node ``node_id`` drafted with ``passage``, kept in document ``document_id``."""
-    record_draft(project, node_id, document_id, passage)

@@ -93,7 +93,7 @@ def write_passage(
                            cursor_at_offset(project, document.id, len(document.text)), beat=note,
                            lead=lead if base_model else "")
         prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
-        note_prompt(prompt.text, context_sections(context))
+        note_prompt(prompt.text, context_sections(context), round_settings)
         piece = ""
         if prefix and on_text is not None:
             on_text(prefix)

@@ -31,11 +31,12 @@ def transform_selection(backend: Backend, task: str, selection: str, before: str
         raise DraftsmithError("Select some text first.")
     selected_tokens = backend.count_tokens(selection)
     wanted = {"rewrite": int(selected_tokens * 1.3) + 16, "describe": 160, "expand": max(160, selected_tokens * 4)}
-    settings = replace(settings, max_tokens=min(settings.max_tokens, wanted[task]), stop=("\n\nFirst draft:", "\nNote:"))
+    settings = replace(settings, max_tokens=min(settings.max_tokens, wanted[task]),
+                       stop=("\n\nFirst draft:", "\nNote:"))
     room = context_budget(backend, settings) - selected_tokens - 64
     if room < 0:
         raise DraftsmithError("The selection is too long for the model's context; select less.")
     before = fit_tail(backend.count_tokens, before, int(room * _BEFORE_SHARE))
     prompt = render(task, {"before": before, "selection": selection.strip()})
-    note_prompt(prompt.text, [("before", backend.count_tokens(before)), ("selection", selected_tokens)])
+    note_prompt(prompt.text, [("before", backend.count_tokens(before)), ("selection", selected_tokens)], settings)
     yield from backend.stream(prompt, settings, cancel)

@@ -1,8 +1,8 @@
 """Write on without an outline: continue, keep, and continue again, until about N words.
 
 Each step continues the book where the last kept passage ended, with the memory
-layer's context, and keeps the passage into the manuscript at once (see
-``memory.write_journal``). The context's anchor holds still between steps, so each
+layer's context, and keeps the passage into the manuscript at once, with its record
+and the run's journal (``keeping.keep_continuation``). The context's anchor holds still between steps, so each
 prompt starts with the previous one and llama.cpp reads only what is new; every step
 reports what its prompt cost, for the writer and for the latency benchmark.
 """
@@ -17,10 +17,10 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
 from engine.provenance import PromptTrace, generation_record, prompt_record
 from engine.workflows.continuation import Place, context_budget, context_sections, continue_prompt, going_on
+from engine.workflows.keeping import keep_continuation
 from engine.workflows.passage_cleaning import trim_to_sentence
 from memory.project import Project
-from memory.provenance import record_passage
-from memory.write_journal import WriteJournal, keep_continuation, start_journal, unfinished_journal
+from memory.write_journal import WriteJournal, start_journal, unfinished_journal
 
 EMPTY_TRIES = 3
 """A step whose continuation holds no words is tried again with the next seed, this many times in all."""
@@ -46,7 +46,8 @@ class WriteStep:
         return dict(self.__dict__)
 
 
-def writing_run(project: Project, target_words: int, at: str, document_id: int, offset: int) -> tuple[WriteJournal, bool]:
+def writing_run(project: Project, target_words: int, at: str, document_id: int,
+                offset: int) -> tuple[WriteJournal, bool]:
     """The run to write with: a stopped one started the same way (``True``), when ``target_words``
     is set and one exists, or a new one from ``offset`` in document ``document_id``."""
     if target_words:
@@ -75,8 +76,6 @@ def write_and_keep(
         prompt, context = continue_prompt(project, budget, Place(document_id=journal.document_id,
                                                                  offset=journal.offset))
         text = ""
-        trace = PromptTrace()
-        trace.prompts.append(prompt_record(prompt.text, context_sections(context)))
         for attempt in range(EMPTY_TRIES):
             seed = None if settings.seed is None else settings.seed + journal.steps * EMPTY_TRIES + attempt
             kept_settings = going_on(replace(settings, seed=seed))
@@ -93,11 +92,10 @@ def write_and_keep(
         else:
             raise BackendError(f"The model wrote nothing to keep in {EMPTY_TRIES} tries after "
                                f"{journal.written_words} words; the words before are kept.")
+        trace = PromptTrace()
+        trace.add(prompt_record(prompt.text, context_sections(context)), kept_settings)
         record = generation_record(backend, kept_settings, trace)
-        with project.store.transaction():
-            journal = keep_continuation(project, journal, text)
-            record_passage(project.store, journal.document_id, "continue", text, record)
-        project.ensure_summaries()
+        journal = keep_continuation(project, journal, text, record)
         stats = backend.last_stats
         yield WriteStep(
             step=journal.steps, text=text, words=len(text.split()), written_words=journal.written_words,
