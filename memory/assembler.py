@@ -42,6 +42,7 @@ from memory.project import Project
 from memory.pyramid import Group
 from memory.retrieval import focus_passages
 from memory.token_fit import fit_tail, fit_whole_sentences
+from prompts.labels import BEFORE, CAST, EARLIER, bracketed
 
 SEPARATOR = "\n\n"
 SEPARATOR_TOKENS = 1  # "\n\n" is one token in the vocabularies Draftsmith has met; verified by the final count
@@ -235,7 +236,7 @@ def _add_facts(plan: _Plan, project: Project, entries: list[BibleEntry], stop: i
 
 def _add_cast(plan: _Plan, near: list[CastMember], known: list[CastMember], cap: int, count, why: str) -> None:
     chosen: list[str] = []
-    used = count("[Characters: ]")
+    used = count(bracketed(CAST, ""))
     for member in near + known:
         cost = count(member.line) + 1  # the comma
         if used + cost > cap:
@@ -243,7 +244,7 @@ def _add_cast(plan: _Plan, near: list[CastMember], known: list[CastMember], cap:
         chosen.append(member.line)
         used += cost
     if chosen:
-        text = "[Characters: " + ", ".join(chosen) + "]"
+        text = bracketed(CAST, ", ".join(chosen))
         near_count = min(len(near), len(chosen))
         plan.add("facts", text, count(text), f"{near_count} {why}, {len(chosen) - near_count} the most named before")
 
@@ -264,7 +265,7 @@ def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: in
     missing = len(groups) - len(texts)
     texts = [(group, text) for group, text in texts if text]
     kept: list[tuple[Group, str]] = []
-    used = count("[Earlier: ]")
+    used = count(bracketed(EARLIER, ""))
     for group, text in reversed(texts):  # nearest first: the far past goes first when space runs out
         cost = count(text) + 1
         if used + cost > cap:
@@ -274,7 +275,7 @@ def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: in
     kept.reverse()
     if not kept:
         return
-    body = "[Earlier: " + " ".join(text for _, text in kept) + "]"
+    body = bracketed(EARLIER, " ".join(text for _, text in kept))
     omitted = len(groups) - len(kept)
     spans = ", ".join(str(group.span) for group, _ in kept)
     reason = f"summaries of chunks {kept[0][0].start}-{stop - 1}, spans {spans} growing with distance"
@@ -289,12 +290,12 @@ def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop
     passages = focus_passages(project, names, start, stop)
     chosen: list[str] = []
     for passage in sorted(passages, key=lambda p: p.chunk_index):
-        candidate = "[Before: " + " ".join([*chosen, passage.sentence]) + "]"
+        candidate = bracketed(BEFORE, " ".join([*chosen, passage.sentence]))
         if count(candidate) > cap:
             break
         chosen.append(passage.sentence)
     if chosen:
-        text = "[Before: " + " ".join(chosen) + "]"
+        text = bracketed(BEFORE, " ".join(chosen))
         plan.add("focus", text, count(text), f"earlier sentences naming {', '.join(names)}")
 
 

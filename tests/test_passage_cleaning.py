@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.workflows.passage_cleaning import clean_passage, is_commentary, scaffolding_in, trim_to_sentence
+from prompts.labels import ALL_LABELS
 
 NOTE = "[The Light. Chapter 1, Landfall: Now: Ada Fenn drags Tom Reyes from the surf.]"
 
@@ -109,3 +110,13 @@ def test_the_novels_prose_is_almost_never_taken_for_scaffolding(corpus) -> None:
         flagged += sum(bool(scaffolding_in(paragraph)) for paragraph in paragraphs)
         total += len(paragraphs)
     assert total > 20000 and flagged / total < 0.002
+
+
+@pytest.mark.parametrize("label", ALL_LABELS)
+def test_every_label_the_prompt_writes_is_taken_out_of_the_book(label: str) -> None:
+    """A label the assembler, the outline note or a template writes, copied by the model into
+    the prose, never reaches the text; the prose after it does."""
+    passage = f"The wind rose over the skerry.\n\n{label}: Ada Fenn, Tom Reyes\n\nThe lamp guttered and went out."
+    cleaned = clean_passage(passage)
+    assert f"{label}:" not in cleaned
+    assert "The wind rose over the skerry." in cleaned and "The lamp guttered and went out." in cleaned

@@ -23,6 +23,7 @@ from memory.outline import Outline, OutlineNode
 from memory.project import Project
 from memory.store import Document
 from prompts import render
+from prompts.labels import NOW, SCENE
 
 TOKENS_PER_WORD = 1.4
 ROUNDS = 3
@@ -39,9 +40,9 @@ def outline_note(outline: Outline, chapter: OutlineNode, node: OutlineNode) -> s
         parts.append(chapter.synopsis)
     scene = next((a for a in outline.ancestors(node.id) if a.level == "scene"), None)
     if scene is not None and scene is not node:
-        parts.append(f"Scene: {scene.synopsis}")
+        parts.append(f"{SCENE}: {scene.synopsis}")
     if node.id != chapter.id:
-        parts.append(f"Now: {node.synopsis or node.title}")
+        parts.append(f"{NOW}: {node.synopsis or node.title}")
     who = ", ".join(node.characters)
     where = node.place
     if who or where:

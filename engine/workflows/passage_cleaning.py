@@ -16,10 +16,11 @@ import re
 from collections import Counter
 
 from memory.text_analysis import sentence_ends, sentences, split_sentences
+from prompts.labels import ALL_LABELS
 
 _NOTE = re.compile(r"\[[^\]]*\]?")
 _ASIDE = re.compile(r" ?\(([^()\n]{1,160})\)")
-_LABEL = re.compile(r"(?<![\w])(?:Now|Scene|Characters|Place|Earlier|Before|Premise|Synopsis|Summary|Passage)"
+_LABEL = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, ALL_LABELS)) + ")"
                     r" ?:|(?<![\w])(?:Chapter|Act|Part) \d+, [^:\n.!?]{1,80}:")
 """A line of the prompt: the outline note's and the memory's labels."""
 _PRONOUN_TAG = re.compile(r" ?\((?:he|she|they|it|xe|ze)(?:/[a-z]+)+\)")

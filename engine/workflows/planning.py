@@ -33,6 +33,7 @@ from memory.outline_store import PlannedNode, add_children, load_outline, replac
 from memory.outline_store import node as outline_node
 from memory.project import Project
 from prompts import render
+from prompts.labels import CAST
 
 ATTEMPTS = 3
 _CAST_LIMIT = 12
@@ -54,7 +55,7 @@ def planning_context(project: Project, outline: Outline, node: OutlineNode) -> s
                 lines.append(f"{label}: {value}")
     cast = [entry.line() for entry in load_bible(project.store) if entry.kind == "character"][:_CAST_LIMIT]
     if cast:
-        lines.append("Characters: " + ", ".join(cast))
+        lines.append(f"{CAST}: " + ", ".join(cast))
     for ancestor in outline.ancestors(node.id)[1:]:
         lines.append(_node_line(outline, ancestor))
     if node.level != "book":
@@ -70,7 +71,7 @@ def _node_line(outline: Outline, node: OutlineNode, note: str = "", details: boo
     label = outline.label(node) + (f" ({note})" if note else "")
     line = f"{label}: {node.title}. {node.synopsis}".rstrip()
     if details and node.characters:
-        line += f" Characters: {', '.join(node.characters)}."
+        line += f" {CAST}: {', '.join(node.characters)}."
     if details and node.place:
         line += f" Place: {node.place}."
     return line
