@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.message import Message
 
@@ -92,3 +93,11 @@ class PendingReset(Message):
     """Replace the whole pending text (a draft written again, or cleaned once written)."""
 
     text: str
+
+
+@dataclass
+class StylesApplied(Message):
+    """The project's style adapters are on the model (``error`` set if they could not be put on)."""
+
+    adapters: list[tuple[Path, float]]
+    error: str | None = None

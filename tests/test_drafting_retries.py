@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.backend.protocol import GenerationStats, ModelIdentity, PromptStyle, SamplingSettings
+from engine.backend.protocol import BackendCapabilities, GenerationStats, ModelIdentity, PromptStyle, SamplingSettings
 from engine.workflows.drafting import PASSAGE_ATTEMPTS, STRAY_NAMES, BeatNotWritten, draft
 from memory.bible import BibleEntry, save_entry
 from memory.continuity import names_used, new_names
@@ -51,6 +51,7 @@ class ScriptedFakeBackend:
         self.last_stats: GenerationStats | None = None
 
     model_identity = ModelIdentity("scripted fake model (tests)")
+    capabilities = BackendCapabilities()
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())

@@ -188,6 +188,50 @@ async def test_the_app_shows_the_style_fidelity_of_each_paragraph(sample_project
             assert table.row_count == 4  # the chapter's four paragraphs
             assert scores == sorted(scores)  # lowest first: where the draft drifts
             assert workspace.side.active == "tab-style"
-            assert llama_backend.active_adapters == ()  # the plain model is restored
+            # the project's style is on the model again, as it was before scoring
+            assert [(a.path.name, a.scale) for a in llama_backend.active_adapters] == [("voice.gguf", 1.0)]
     finally:
+        llama_backend.set_adapters([])
         registry.remove("workspace-voice")
+
+
+async def test_ctrl_g_writes_with_the_projects_style(sample_project: Path, llama_backend, default_model_path,
+                                                     tmp_path: Path) -> None:
+    """After `draftsmith style use NAME:0.8`, the app writes with the adapter on, and the record says so."""
+    from engine.models.gguf_info import read_gguf_info
+    from engine.styles import StyleRegistry
+    from memory.provenance import origins
+    from tests.adapter_factory import write_lora
+
+    registry = StyleRegistry()
+    adapter = write_lora(tmp_path / "voice.gguf", read_gguf_info(default_model_path), strength=0.6, seed=2)
+    registry.import_style(adapter, name="app-voice")
+    with ProjectStore(sample_project) as store:
+        store.set_setting("styles", [{"name": "app-voice", "scale": 0.8}])
+    app = app_on(sample_project, llama_backend)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            workspace = await open_workspace(app, pilot)
+            await wait_until(pilot, lambda: not workspace.generating, timeout=120)  # the style put on
+            assert [(a.path.name, a.scale) for a in llama_backend.active_adapters] == [("voice.gguf", 0.8)]
+            assert "voice" in workspace.status.model_name
+            workspace.settings = workspace.settings.__class__(max_tokens=16, seed=5)
+            editor = workspace.editor
+            editor.move_cursor(editor.document.end)
+            before = editor.text
+            await pilot.press("ctrl+g")
+            await wait_until(pilot, lambda: not workspace.generating, timeout=120)
+            await pilot.press("ctrl+y")
+            kept = editor.text[len(before):]
+            assert kept.strip()
+            with ProjectStore(sample_project) as store:
+                document_id = store.chapters()[0].id
+                [origin] = [o for o in origins(store, document_id) if o.kind == "continue"]
+            assert [(Path(a["file"]).name, a["scale"]) for a in origin.record["adapters"]] == [("voice.gguf", 0.8)]
+            styled = llama_backend.score(before[-2000:], kept).logprobs
+            llama_backend.set_adapters([])
+            plain = llama_backend.score(before[-2000:], kept).logprobs
+            assert styled != plain  # the text was scored, and written, by the model with the adapter on
+    finally:
+        llama_backend.set_adapters([])
+        registry.remove("app-voice")

@@ -21,7 +21,7 @@ from app.progress import PromptReadProgress, StderrProgress
 from engine.errors import ProjectError
 from engine.projects import open_project
 from engine.runtime import open_backend
-from engine.styles import apply_styles, model_for, project_styles
+from engine.session import use_project_styles, writing_model
 from engine.workflows.drafting import DraftProgress, draft
 from engine.workflows.outline_edits import load_outline
 from memory.continuity import project_continuity
@@ -73,11 +73,11 @@ def run_draft(args: argparse.Namespace) -> int:
         if not load_outline(project.store).chapters():
             raise ProjectError("The outline has no chapters to draft; plan some with `draftsmith outline`.")
         node_id = _chapter_node(project, args.chapter)
-        styles = project_styles(project.store)
-        backend = open_backend(args.model or model_for(styles), server=args.server, prompt_style=prompt_style(args),
-                               n_ctx=args.n_ctx, progress=StderrProgress("Preparing the default model"))
+        backend = open_backend(writing_model(project, args.model, args.server), server=args.server,
+                               prompt_style=prompt_style(args), n_ctx=args.n_ctx,
+                               progress=StderrProgress("Preparing the default model"))
         backend.prompt_progress = PromptReadProgress()
-        apply_styles(backend, styles)
+        use_project_styles(backend, project)
         settings = sampler_from_args(args, project.store, temperature=args.temperature, seed=args.seed)
         warn_unapplied(backend, settings)
         try:

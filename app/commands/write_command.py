@@ -28,7 +28,7 @@ from app.progress import PromptReadProgress, StderrProgress
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.projects import open_project
 from engine.runtime import open_backend
-from engine.styles import apply_styles, model_for, project_styles
+from engine.session import use_project_styles, writing_model
 from engine.workflows.continuation import Place, continue_in_project, continue_passage
 from engine.workflows.writing_session import WriteJournal, WriteStep, write_and_keep, writing_run
 from memory.cursor import position_at
@@ -85,25 +85,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _continue(args: argparse.Namespace, project: Project | None) -> int:
-    styles = []
     if project is not None:
         place = Place(*parse_position(args.at))
         place.cursor(project)  # a place that is not in the book is refused before the model loads
         project.ensure_summaries()
-        styles = project_styles(project.store)
     else:
         passage = sys.stdin.read() if args.text == "-" else args.text
         if not passage.strip():
             print("draftsmith: there is no text to continue.", file=sys.stderr)
             return 2
     backend = open_backend(
-        args.model or model_for(styles),
+        writing_model(project, args.model, args.server),
         server=args.server,
         prompt_style=prompt_style(args),
         n_ctx=args.n_ctx,
         progress=StderrProgress("Preparing the default model"),
     )
-    apply_styles(backend, styles)
+    if project is not None:
+        use_project_styles(backend, project)
     backend.prompt_progress = PromptReadProgress()
     settings = sampler_from_args(args, project.store if project is not None else None,
                                  max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)

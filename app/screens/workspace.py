@@ -26,7 +26,15 @@ from app.generation_requests import (
     TransformSelection,
     request_kind,
 )
-from app.messages import ContextInspected, GenerationEnded, PendingReset, PromptRead, StyleScored, TextGenerated
+from app.messages import (
+    ContextInspected,
+    GenerationEnded,
+    PendingReset,
+    PromptRead,
+    StylesApplied,
+    StyleScored,
+    TextGenerated,
+)
 from app.origin_text import describe
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
@@ -36,6 +44,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
 from engine.provenance import AS_WRITTEN, generation_record, origins_at_offset, traced
+from engine.session import use_project_styles
 from engine.styles import adapters_for, project_styles
 from engine.workflows.bible_edits import confirm_changes, remove_entry
 from engine.workflows.continuation import Place, inspect_context
@@ -140,6 +149,30 @@ class WorkspaceScreen(Screen):
         self.backend = backend
         backend.prompt_progress = lambda read, total: self.post_message(PromptRead(read, total))
         self.status.model_name = backend.description
+        self.status.activity = "putting on the project's styles…"
+        self._generating = True  # nothing is written until the project's styles are on the model
+        self._apply_styles(backend)
+
+    @work(thread=True, exclusive=True, group="styles")
+    def _apply_styles(self, backend: Backend) -> None:
+        try:
+            adapters = use_project_styles(backend, self.project)
+        except DraftsmithError as error:
+            self.post_message(StylesApplied([], error.sentence))
+            return
+        except Exception as error:
+            self.post_message(StylesApplied([], record_unexpected(error, "putting on the project's styles")))
+            return
+        self.post_message(StylesApplied(adapters))
+
+    @on(StylesApplied)
+    def _styles_applied(self, message: StylesApplied) -> None:
+        self._generating = False
+        if message.error:
+            self.notify(message.error, title="The project's styles are not on this model", severity="error",
+                        timeout=15)
+        styles = ", ".join(f"{path.stem} \u00d7{scale:g}" for path, scale in message.adapters)
+        self.status.model_name = self.backend.description + (f" + {styles}" if styles else "")
         self.status.activity = "ready: Ctrl+G continues at the cursor"
 
     @on(PromptRead)
