@@ -132,15 +132,17 @@ class DraftsmithApp(App):
 
     @on(SamplingChanged)
     def _sampling_changed(self, message: SamplingChanged) -> None:
-        self._use_sampling(SamplingSettings(max_tokens=message.max_tokens), message.temperature)
         if self.project is not None:
-            self.project.store.set_setting("sampling", {"temperature": message.temperature,
-                                                        "max_tokens": message.max_tokens})
+            save_project_sampler(self.project.store, temperature=message.temperature, max_tokens=message.max_tokens)
+            self._use_sampling(self.sampling)
+        else:
+            self._use_sampling(SamplingSettings(max_tokens=message.max_tokens), message.temperature)
 
     def _use_sampling(self, base: SamplingSettings, temperature: float | None = None) -> None:
-        """The project's sampler preset and bans, with the length and (when the writer chose one)
-        the temperature chosen here."""
-        self.sampling = project_sampler(self.project.store if self.project is not None else None, base, temperature)
+        """The project's sampler (preset, bans, the writer's temperature and length); without a
+        project, ``base`` with the temperature chosen here."""
+        self.sampling = project_sampler(self.project.store if self.project is not None else None, base,
+                                        temperature if self.project is None else None)
         self.write_screen.settings = self.sampling
         if self.workspace is not None:
             self.workspace.settings = self.sampling
@@ -150,8 +152,7 @@ class DraftsmithApp(App):
             self.notify("Open a project first: the preset is kept with it.", severity="warning")
             return
         save_project_sampler(self.project.store, preset=preset)
-        stored = self.project.store.get_setting("sampling") or {}
-        self._use_sampling(SamplingSettings(max_tokens=self.sampling.max_tokens), stored.get("temperature"))
+        self._use_sampling(SamplingSettings(max_tokens=self.sampling.max_tokens))
         self.notify(f"Sampler: {preset}.")
 
     # -- projects -------------------------------------------------------------
@@ -188,9 +189,7 @@ class DraftsmithApp(App):
             await self._leave_workspace()
         self.project = message.project
         remember_project(project_path(str(message.project.store.path)))
-        stored = self.project.store.get_setting("sampling")
-        base = SamplingSettings(max_tokens=int(stored["max_tokens"]) if stored else self.sampling.max_tokens)
-        self.sampling = project_sampler(self.project.store, base, float(stored["temperature"]) if stored else None)
+        self.sampling = project_sampler(self.project.store, SamplingSettings(max_tokens=self.sampling.max_tokens))
         self.workspace = WorkspaceScreen(self.project, self.sampling)
         await self.push_screen(self.workspace)
         self.workspace.status.session_goal = int(self.project.store.get_setting("session_goal", 1000))

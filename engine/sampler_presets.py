@@ -44,19 +44,39 @@ def preset_settings(name: str, base: SamplingSettings | None = None) -> Sampling
     return replace(base or SamplingSettings(), **PRESETS[name])
 
 
+LEGACY_SETTING = "sampling"
+"""Where the app once kept its temperature and length, read until the project keeps them here."""
+
+
 def project_sampler(store: ProjectStore | None, base: SamplingSettings | None = None,
-                    temperature: float | None = None) -> SamplingSettings:
-    """The project's sampler: its preset over ``base``, its banned phrases and worn-phrase
-    switch, and the writer's own ``temperature`` over the preset's when given."""
+                    temperature: float | None = None, max_tokens: int | None = None,
+                    preset: str | None = None) -> SamplingSettings:
+    """The one sampler a project writes with, and a run's overrides over it.
+
+    The project keeps (in its ``sampler`` setting) a preset, banned phrases, the worn-phrase
+    switch and the writer's own temperature and length; the app and every command read it
+    here. ``base`` holds what nothing else sets; ``preset``, ``temperature`` and
+    ``max_tokens``, when given, are the run's own and win.
+    """
     stored = dict(store.get_setting(SETTING, {}) or {}) if store is not None else {}
-    settings = preset_settings(str(stored.get("preset", DEFAULT_PRESET)), base)
+    legacy = dict(store.get_setting(LEGACY_SETTING, {}) or {}) if store is not None else {}
+    settings = preset_settings(preset or str(stored.get("preset", DEFAULT_PRESET)), base)
     settings = replace(settings, banned_phrases=tuple(stored.get("banned_phrases", ())),
                        worn_phrases=bool(stored.get("worn_phrases", True)))
-    return settings if temperature is None else replace(settings, temperature=temperature)
+    kept_temperature = stored.get("temperature", legacy.get("temperature"))
+    kept_length = stored.get("max_tokens", legacy.get("max_tokens"))
+    if temperature is None and kept_temperature is not None:
+        temperature = float(kept_temperature)
+    if max_tokens is None and kept_length is not None:
+        max_tokens = int(kept_length)
+    if temperature is not None:
+        settings = replace(settings, temperature=temperature)
+    return settings if max_tokens is None else replace(settings, max_tokens=max_tokens)
 
 
 def save_project_sampler(store: ProjectStore, preset: str | None = None, ban: list[str] | None = None,
-                         unban: list[str] | None = None, worn_phrases: bool | None = None) -> dict[str, object]:
+                         unban: list[str] | None = None, worn_phrases: bool | None = None,
+                         temperature: float | None = None, max_tokens: int | None = None) -> dict[str, object]:
     """Change what the project keeps; returns the stored setting."""
     stored = dict(store.get_setting(SETTING, {}) or {})
     if preset is not None:
@@ -66,6 +86,10 @@ def save_project_sampler(store: ProjectStore, preset: str | None = None, ban: li
     stored["banned_phrases"] = list(dict.fromkeys(phrases + (ban or [])))
     if worn_phrases is not None:
         stored["worn_phrases"] = worn_phrases
+    if temperature is not None:
+        stored["temperature"] = temperature
+    if max_tokens is not None:
+        stored["max_tokens"] = max_tokens
     stored.setdefault("preset", DEFAULT_PRESET)
     stored.setdefault("worn_phrases", True)
     with store.transaction():

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from engine.backend.banned_phrases import compile_bans
 from engine.backend.protocol import Backend, PromptStyle, SamplingSettings, unapplied
-from engine.sampler_presets import PRESETS, preset_settings, project_sampler
+from engine.sampler_presets import PRESETS, project_sampler
 from memory.store import ProjectStore
 
 
@@ -62,13 +62,8 @@ def add_sampler_options(parser: argparse.ArgumentParser) -> None:
 
 def sampler_from_args(args: argparse.Namespace, store: ProjectStore | None, **base: object) -> SamplingSettings:
     """The project's sampler (or the defaults without one) with this run's options over it."""
-    temperature = base.pop("temperature", None)
-    settings = project_sampler(store, SamplingSettings(**base))
-    if args.sampler:
-        settings = replace(preset_settings(args.sampler, SamplingSettings(**base)),
-                           banned_phrases=settings.banned_phrases, worn_phrases=settings.worn_phrases)
-    if temperature is not None:  # the writer's own, over the preset's
-        settings = replace(settings, temperature=temperature)
+    temperature, max_tokens = base.pop("temperature", None), base.pop("max_tokens", None)
+    settings = project_sampler(store, SamplingSettings(**base), temperature, max_tokens, args.sampler)
     changes: dict[str, object] = {}
     if args.ban:
         changes["banned_phrases"] = settings.banned_phrases + tuple(args.ban)
