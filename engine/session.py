@@ -29,6 +29,11 @@ def writing_model(project: Project | None, explicit: str | None = None, server: 
     return model_for(project_styles(project.store)) or project.store.get_setting(MODEL_SETTING) or None
 
 
+def styles_to_change(backend: Backend, project: Project) -> bool:
+    """Whether ``backend`` needs the project's styles put on (or another project's taken off)."""
+    return bool(project_styles(project.store)) or bool(backend.model_identity.adapters)
+
+
 def use_project_styles(backend: Backend, project: Project) -> list[tuple[Path, float]]:
     """Put ``project``'s style adapters on ``backend`` (none clears them); the adapters now on.
 

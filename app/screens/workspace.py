@@ -44,7 +44,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
 from engine.provenance import AS_WRITTEN, generation_record, origins_at_offset, traced
-from engine.session import use_project_styles
+from engine.session import styles_to_change, use_project_styles
 from engine.styles import adapters_for, project_styles
 from engine.workflows.bible_edits import confirm_changes, remove_entry
 from engine.workflows.continuation import Place, inspect_context
@@ -149,9 +149,11 @@ class WorkspaceScreen(Screen):
         self.backend = backend
         backend.prompt_progress = lambda read, total: self.post_message(PromptRead(read, total))
         self.status.model_name = backend.description
-        self.status.activity = "putting on the project's styles…"
-        self._generating = True  # nothing is written until the project's styles are on the model
-        self._apply_styles(backend)
+        self.status.activity = "ready: Ctrl+G continues at the cursor"
+        if styles_to_change(backend, self.project):
+            self.status.activity = "putting on the project's styles…"
+            self._generating = True  # nothing is written until the project's styles are on the model
+            self._apply_styles(backend)
 
     @work(thread=True, exclusive=True, group="styles")
     def _apply_styles(self, backend: Backend) -> None:
