@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,27 @@ pytestmark = pytest.mark.model
 
 def app_on(project: Path, backend) -> DraftsmithApp:
     return DraftsmithApp(lambda progress, **_: backend, project=project)
+
+@contextlib.contextmanager
+def project_style(project: Path, backend, model_path: Path, folder: Path, name: str, scale: float,
+                  strength: float, seed: int) -> Iterator[None]:
+    """A LoRA adapter made for the built-in model, imported as style ``name`` and chosen by the
+    project at ``scale``; afterwards the style is removed and the shared model left plain."""
+    from engine.models.gguf_info import read_gguf_info
+    from engine.styles import StyleRegistry
+    from tests.adapter_factory import write_lora
+
+    registry = StyleRegistry()
+    adapter = write_lora(folder / "voice.gguf", read_gguf_info(model_path), strength=strength, seed=seed)
+    registry.import_style(adapter, name=name)
+    with ProjectStore(project) as store:
+        store.set_setting("styles", [{"name": name, "scale": scale}])
+    try:
+        yield
+    finally:
+        backend.set_adapters([])
+        registry.remove(name)
+
 
 
 async def test_continue_keep_and_cancel_with_the_real_model(sample_project: Path, llama_backend) -> None:
@@ -168,17 +191,9 @@ def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Pa
 
 async def test_the_app_shows_the_style_fidelity_of_each_paragraph(sample_project: Path, llama_backend,
                                                                    default_model_path, tmp_path: Path) -> None:
-    from engine.models.gguf_info import read_gguf_info
-    from engine.styles import StyleRegistry
-    from tests.adapter_factory import write_lora
-
-    registry = StyleRegistry()
-    adapter = write_lora(tmp_path / "voice.gguf", read_gguf_info(default_model_path), strength=0.3, seed=1)
-    registry.import_style(adapter, name="workspace-voice")
-    with ProjectStore(sample_project) as store:
-        store.set_setting("styles", [{"name": "workspace-voice", "scale": 1.0}])
     app = app_on(sample_project, llama_backend)
-    try:
+    with project_style(sample_project, llama_backend, default_model_path, tmp_path, "workspace-voice", 1.0,
+                       strength=0.3, seed=1):
         async with app.run_test(size=(120, 36)) as pilot:
             workspace = await open_workspace(app, pilot)
             await pilot.press("alt+s")
@@ -190,26 +205,16 @@ async def test_the_app_shows_the_style_fidelity_of_each_paragraph(sample_project
             assert workspace.side.active == "tab-style"
             # the project's style is on the model again, as it was before scoring
             assert [(a.path.name, a.scale) for a in llama_backend.active_adapters] == [("voice.gguf", 1.0)]
-    finally:
-        llama_backend.set_adapters([])
-        registry.remove("workspace-voice")
 
 
 async def test_ctrl_g_writes_with_the_projects_style(sample_project: Path, llama_backend, default_model_path,
                                                      tmp_path: Path) -> None:
     """After `draftsmith style use NAME:0.8`, the app writes with the adapter on, and the record says so."""
-    from engine.models.gguf_info import read_gguf_info
-    from engine.styles import StyleRegistry
     from memory.provenance import origins
-    from tests.adapter_factory import write_lora
 
-    registry = StyleRegistry()
-    adapter = write_lora(tmp_path / "voice.gguf", read_gguf_info(default_model_path), strength=0.6, seed=2)
-    registry.import_style(adapter, name="app-voice")
-    with ProjectStore(sample_project) as store:
-        store.set_setting("styles", [{"name": "app-voice", "scale": 0.8}])
     app = app_on(sample_project, llama_backend)
-    try:
+    with project_style(sample_project, llama_backend, default_model_path, tmp_path, "app-voice", 0.8,
+                       strength=0.6, seed=2):
         async with app.run_test(size=(120, 36)) as pilot:
             workspace = await open_workspace(app, pilot)
             await wait_until(pilot, lambda: not workspace.generating, timeout=120)  # the style put on
@@ -232,6 +237,3 @@ async def test_ctrl_g_writes_with_the_projects_style(sample_project: Path, llama
             llama_backend.set_adapters([])
             plain = llama_backend.score(before[-2000:], kept).logprobs
             assert styled != plain  # the text was scored, and written, by the model with the adapter on
-    finally:
-        llama_backend.set_adapters([])
-        registry.remove("app-voice")

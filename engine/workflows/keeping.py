@@ -21,6 +21,7 @@ from memory.bible import extract_bible
 from memory.drafts import PASSAGE_SEPARATOR, chapter_document, record_draft
 from memory.editing import save_document_text
 from memory.extractive import shorten
+from memory.outline import OutlineNode
 from memory.outline_store import load_outline, update_node
 from memory.project import Project
 from memory.provenance import keep_alternatives, record_passage
@@ -93,18 +94,19 @@ def mark_chapter_if_drafted(project: Project, chapter_id: int) -> bool:
     """Mark the chapter drafted, with the summary of what is written (made again if it was
     marked before), once none of its beats is still planned; False while one is."""
     store = project.store
-    if any(leaf.status == "planned" for leaf in load_outline(store).leaves(chapter_id)):
+    outline = load_outline(store)
+    if any(leaf.status == "planned" for leaf in outline.leaves(chapter_id)):
         return False
     with store.transaction():
         project.ensure_summaries()  # the summary is made of the chapter's summaries, its last beat's included
         extract_bible(store)
-        update_node(store, chapter_id, status="drafted", drafted_summary=chapter_summary(project, chapter_id))
+        summary = chapter_summary(project, outline.nodes[chapter_id])
+        update_node(store, chapter_id, status="drafted", drafted_summary=summary)
     return True
 
 
-def chapter_summary(project: Project, chapter_id: int, words: int = 40) -> str:
+def chapter_summary(project: Project, chapter: OutlineNode, words: int = 40) -> str:
     """The summary pyramid's fewest summaries covering the chapter's text, joined."""
-    chapter = load_outline(project.store).nodes[chapter_id]
     refs = project.chunks
     indices = [i for i, ref in enumerate(refs) if ref.document_id == chapter.document_id]
     if not indices:
