@@ -20,7 +20,9 @@ from app.commands import (
     style_command,
     write_command,
 )
+from app.terminal_output import terminal_safe_streams
 from engine.errors import DraftsmithError
+from memory.printable import shown
 
 COMMANDS = (write_command, models_command, project_commands, outline_command, draft_command, style_command,
             provenance_command, sampler_command)
@@ -48,9 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.launch import launch_app  # Textual loads only when the app opens
 
             return launch_app(model=args.model, project=args.project)
-        return args.run(args)
+        with terminal_safe_streams():
+            return args.run(args)
     except DraftsmithError as error:
-        print(f"draftsmith: {error.sentence}", file=sys.stderr)
+        print(f"draftsmith: {shown(error.sentence)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("\ndraftsmith: stopped.", file=sys.stderr)

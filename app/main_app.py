@@ -29,12 +29,13 @@ from app.screens.write_screen import WriteScreen
 from assets import STYLES_DIR
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
-from engine.errors import DraftsmithError
+from engine.errors import DraftsmithError, ProjectError
 from engine.projects import open_project, project_path
 from engine.recent_projects import remember_project
 from engine.sampler_presets import PRESET_ABOUT, project_sampler, save_project_sampler
 from engine.workflows.exporting import ExportOptions, export_to_file, free_export_path
 from engine.workflows.importing import import_into_project
+from engine.workflows.outline_edits import load_outline
 from memory.project import Project
 
 BackendLoader = Callable[..., Backend]
@@ -188,6 +189,7 @@ class DraftsmithApp(App):
             self.workspace.save_now()
             await self._leave_workspace()
         self.project = message.project
+        self._keep_scratch_page()
         remember_project(project_path(str(message.project.store.path)))
         self.sampling = project_sampler(self.project.store, SamplingSettings(max_tokens=self.sampling.max_tokens))
         self.workspace = WorkspaceScreen(self.project, self.sampling)
@@ -195,6 +197,14 @@ class DraftsmithApp(App):
         self.workspace.status.session_goal = int(self.project.store.get_setting("session_goal", 1000))
         if self.backend is not None:
             self.workspace.use_backend(self.backend)
+
+    def _keep_scratch_page(self) -> None:
+        """Say where the scratch page's text went when a project takes the screen (it is kept, never lost)."""
+        if self.write_screen.is_mounted and self.write_screen.has_text:
+            self.write_screen.save_now()
+            words = len(self.write_screen.editor.committed_text.split())
+            self.notify(f"The scratch page's {words:,} words are kept; they are there again whenever "
+                        "Draftsmith opens without a project.", timeout=10)
 
     async def _leave_workspace(self) -> None:
         while self.screen is not self.write_screen and len(self.screen_stack) > 1:
@@ -216,6 +226,11 @@ class DraftsmithApp(App):
             self.notify("Open a project first (Ctrl+O).", severity="warning")
             return
         if not isinstance(self.screen, PlanningScreen):
+            try:
+                load_outline(self.project.store)
+            except ProjectError as error:
+                self.notify(error.sentence, severity="error", timeout=12)
+                return
             self.push_screen(PlanningScreen(self.project, self.backend))
 
     def action_models(self) -> None:

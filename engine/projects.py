@@ -14,6 +14,8 @@ from engine.paths import DraftsmithPaths, draftsmith_paths
 from engine.runtime import resolve_model_path
 from engine.tokenizer import Tokenizer
 from memory.bible import bible_pending, extract_bible
+from memory.errors import ProjectError
+from memory.printable import plain_name, shown
 from memory.project import Project
 from memory.store import ProjectStore, project_files
 
@@ -22,10 +24,15 @@ MODEL_SETTING = "model"
 
 
 def project_path(name_or_path: str, paths: DraftsmithPaths | None = None) -> Path:
+    """The project file a name or path means; a bare name (often a manuscript's file name) loses any
+    control characters or undecodable bytes, which have no place in a name the writer sees."""
     candidate = Path(name_or_path).expanduser()
     if candidate.suffix == PROJECT_SUFFIX or os.sep in name_or_path:
         return candidate
-    return (paths or draftsmith_paths()).projects_dir / f"{name_or_path}{PROJECT_SUFFIX}"
+    name = plain_name(name_or_path)
+    if not name:
+        raise ProjectError(f"'{shown(name_or_path)}' cannot name a project: give it letters or digits.")
+    return (paths or draftsmith_paths()).projects_dir / f"{name}{PROJECT_SUFFIX}"
 
 
 def open_project(name_or_path: str, model: str | None = None, create: bool = False,

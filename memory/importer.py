@@ -17,6 +17,7 @@ from memory.bible import BIBLE_PENDING
 from memory.chunking import DEFAULT_CHUNK_TOKENS, Chunk, chunk_document
 from memory.manuscript import ParsedDocument, parse_manuscript
 from memory.manuscript_files import read_manuscript_file
+from memory.printable import plain_name
 from memory.store import Document, ProjectStore
 from memory.text_normalize import DecodedText
 from memory.token_counting import CachedCounter, TokenCounter
@@ -35,6 +36,8 @@ class ImportReport:
     seconds: float
     invalid_bytes: int = 0
     """Bytes of the file that were not valid in its encoding, each kept as U+FFFD in the text."""
+    control_characters: int = 0
+    """Invisible control characters (NUL, bell, escape...) in the file, left out of the text."""
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -54,9 +57,9 @@ def import_decoded(store: ProjectStore, decoded: DecodedText, path: Path, count_
                    chunk_tokens: int | None = None) -> ImportReport:
     """Import a manuscript file already read (and so already known to be importable)."""
     started = time.perf_counter()
-    parsed = parse_manuscript(decoded.text, fallback_title=path.stem)
+    parsed = parse_manuscript(decoded.text, fallback_title=plain_name(path.stem) or "Manuscript")
     report = _apply(store, parsed, count_tokens, chunk_tokens, decoded.encoding, started, source=str(path))
-    return replace(report, invalid_bytes=decoded.invalid_bytes)
+    return replace(report, invalid_bytes=decoded.invalid_bytes, control_characters=decoded.control_characters)
 
 
 def import_text(store: ProjectStore, text: str, count_tokens: TokenCounter, title: str = "Manuscript",

@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 from memory.errors import ManuscriptError
+from memory.file_kinds import regular_file
+from memory.printable import control_characters, without_control_characters
 from memory.text_normalize import DecodedText, decode_manuscript
 
 MAX_MANUSCRIPT_BYTES = 64 * 1024 * 1024
@@ -17,11 +19,7 @@ MAX_MANUSCRIPT_BYTES = 64 * 1024 * 1024
 
 
 def read_manuscript_file(path: Path) -> DecodedText:
-    if not path.exists():
-        raise ManuscriptError(f"There is no file at {path}.")
-    if path.is_dir():
-        raise ManuscriptError(f"{path} is a folder; give the path of a .txt, .md or .docx file.")
-    size = path.stat().st_size
+    size = regular_file(path, "a .txt, .md or .docx", ManuscriptError).st_size
     if size > MAX_MANUSCRIPT_BYTES:
         raise ManuscriptError(
             f"{path.name} is {size / 1024 / 1024:.0f} MB; a manuscript is rarely over 5 MB, so this is "
@@ -36,7 +34,9 @@ def read_manuscript_file(path: Path) -> DecodedText:
         raise ManuscriptError(f"{path.name} is named .docx but is not a Word document: it is plain text, "
                               "so rename it to .txt to import it.")
     if path.suffix.lower() == ".docx" or (is_zip and path.suffix.lower() not in (".txt", ".md")):
-        return DecodedText(text=_docx_text(path), encoding="docx")
+        text = _docx_text(path)
+        return DecodedText(text=without_control_characters(text), encoding="docx",
+                           control_characters=control_characters(text))
     return decode_manuscript(path.read_bytes(), path.name)
 
 

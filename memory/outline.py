@@ -49,7 +49,10 @@ class OutlineNode:
     @classmethod
     def from_row(cls, row: dict[str, object]) -> OutlineNode:
         values = {name: row[name] for name in cls.__dataclass_fields__ if name in row}
-        values["characters"] = json.loads(str(row.get("characters") or "[]"))
+        characters = json.loads(str(row.get("characters") or "[]"))
+        if not isinstance(characters, list):
+            raise ValueError("its characters are not a list")
+        values["characters"] = [str(name) for name in characters]
         values["synopsis"] = values.get("synopsis") or ""
         values["place"] = values.get("place") or ""
         values["target_words"] = values.get("target_words") or 0

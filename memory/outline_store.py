@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from memory.errors import ProjectError
 from memory.outline import LEVELS, Outline, OutlineNode, child_level
+from memory.outline_check import check_tree
 from memory.store import ProjectStore, now
 
 EDITABLE = ("title", "synopsis", "characters", "place", "target_words", "status")
@@ -30,7 +31,15 @@ class PlannedNode:
 def load_outline(store: ProjectStore) -> Outline:
     rows = store.db.execute("SELECT * FROM outline").fetchall()
     columns = [d[0] for d in store.db.execute("SELECT * FROM outline LIMIT 0").description]
-    return Outline({row[0]: OutlineNode.from_row(dict(zip(columns, row))) for row in rows})
+    nodes: dict[int, OutlineNode] = {}
+    for row in rows:
+        try:
+            nodes[row[0]] = OutlineNode.from_row(dict(zip(columns, row)))
+        except (ValueError, TypeError) as error:  # a hand-edited row: characters that are not a JSON list
+            raise ProjectError(f"The outline is damaged: node {row[0]} cannot be read ({error}); mend it in "
+                               "the project file, or restore a backup.") from error
+    check_tree(nodes)
+    return Outline(nodes)
 
 
 def node(store: ProjectStore, node_id: int) -> OutlineNode:

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from memory.chunking import Chunk
 from memory.errors import ProjectError
+from memory.file_kinds import kind_of
 from memory.migrations import check_schema_current, migrate
 from memory.writer_lock import ProjectBusyError, WriterLock
 
@@ -81,7 +82,7 @@ def _check_path(path: Path, create: bool) -> None:
         if path.is_symlink():
             raise ProjectError(f"{path} is a broken link; give the path of a project file.")
     elif not path.is_file():
-        raise ProjectError(f"{path} is not a regular file, so it cannot be a project.")
+        raise ProjectError(f"{path} is a {kind_of(path.stat().st_mode)}, not a project file.")
     elif path.stat().st_size and not is_sqlite_file(path):
         raise ProjectError(f"{path.name} is not a Draftsmith project (it is not an SQLite file).")
 

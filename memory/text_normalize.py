@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from memory.errors import ManuscriptError
+from memory.printable import control_characters, without_control_characters
 
 _SAMPLE = 8192
 
@@ -21,6 +22,8 @@ class DecodedText:
     encoding: str
     invalid_bytes: int = 0
     """Bytes that were not valid in ``encoding``; each run of them is kept as U+FFFD, never guessed at."""
+    control_characters: int = 0
+    """Invisible control characters (NUL, bell, escape...) left out of the text."""
 
 
 REPLACEMENT = "\ufffd"
@@ -44,7 +47,7 @@ def decode_manuscript(raw: bytes, name: str) -> DecodedText:
         decoded = _decode_marking(raw, wide)
     else:
         sample = raw[:_SAMPLE]
-        if b"\x00" in sample or _control_share(sample) > 0.05:
+        if _control_share(sample) > 0.05:
             raise ManuscriptError(f"{name} looks like a binary file, not a manuscript (import .txt, .md or .docx).")
         decoded = _decode_marking(raw, "utf-8-sig")
         if decoded.invalid_bytes and _valid_non_ascii(decoded.text) < decoded.invalid_bytes:
@@ -54,7 +57,14 @@ def decode_manuscript(raw: bytes, name: str) -> DecodedText:
         raise ManuscriptError(f"{name} holds only white space: there is no text to import.")
     if wide is not None and _control_share(text[:_SAMPLE].encode("utf-8", "replace")) > 0.05:
         raise ManuscriptError(f"{name} looks like a binary file, not a manuscript (import .txt, .md or .docx).")
-    return DecodedText(text=text, encoding=decoded.encoding.removesuffix("-sig"), invalid_bytes=decoded.invalid_bytes)
+    controls = control_characters(text)
+    if controls:
+        text = without_control_characters(text)
+        if not text.strip():
+            raise ManuscriptError(f"{name} holds only control characters: there is no text to import.")
+    return DecodedText(text=text,
+                       encoding=decoded.encoding.removesuffix("-sig"), invalid_bytes=decoded.invalid_bytes,
+                       control_characters=controls)
 
 
 def _decode_marking(raw: bytes, encoding: str) -> DecodedText:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import threading
 from pathlib import Path
 
 from memory.errors import ProjectError
+from memory.file_kinds import kind_of
 
 try:  # POSIX
     import fcntl
@@ -82,11 +84,16 @@ class WriterLock:
 def _acquire(project: Path) -> int:
     path = lock_path(project)
     while True:
+        _refuse_odd_lock_path(project, path)
         try:
-            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW | _NON_BLOCKING, 0o644)
         except OSError as error:
+            _refuse_odd_lock_path(project, path)
             raise ProjectError(f"{project.name} cannot be changed: the folder {project.parent} "
                                f"is not writable ({error.strerror}).") from error
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)
+            _refuse_odd_lock_path(project, path)
         try:
             _lock(handle)
         except OSError:
@@ -105,6 +112,26 @@ def _acquire(project: Path) -> int:
     os.lseek(handle, 0, os.SEEK_SET)
     os.write(handle, str(os.getpid()).encode())
     return handle
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
+"""A lock path that is a link is never followed, and one that is a named pipe never blocks the open."""
+
+
+def _refuse_odd_lock_path(project: Path, path: Path) -> None:
+    """Refuse a lock path that holds something other than a lock file, naming it, so the writer can clear it."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ProjectError(f"{project.name} cannot be changed: its lock file {path} cannot be read "
+                           f"({error.strerror}).") from error
+    kind = "link" if stat.S_ISLNK(status.st_mode) else kind_of(status.st_mode)
+    if kind != "file":
+        raise ProjectError(f"{project.name} cannot be changed: {path} should be its lock file but is a {kind}; "
+                           "remove it and try again.")
 
 
 def _still_at(handle: int, path: Path) -> bool:

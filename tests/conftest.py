@@ -41,6 +41,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _blank_scratch_page() -> Iterator[None]:
+    """Every test's app opens on an empty scratch page, whatever an earlier test wrote there."""
+    from engine.scratch_page import scratch_file
+
+    scratch_file().unlink(missing_ok=True)
+    yield
+
+
 @pytest.fixture(scope="session")
 def session_home() -> Path:
     return _SESSION_HOME

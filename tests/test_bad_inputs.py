@@ -58,7 +58,28 @@ CASES = {
                                          "not a draftsmith project"),
     "import with --chunk-tokens 0": case("import {w}/book.txt --project {w}/new.draftsmith --chunk-tokens 0", 2,
                                          "greater than zero"),
+    "import a named pipe": case("import {w}/pipe.txt --project {w}/new.draftsmith", 2, "named pipe"),
+    "import /dev/zero": case("import /dev/zero --project {w}/new.draftsmith", 2, "is a device"),
+    "import /dev/urandom": case("import /dev/urandom --project {w}/new.draftsmith", 2, "is a device"),
+    "import a broken link": case("import {w}/broken.txt --project {w}/new.draftsmith", 2, "broken link"),
+    "import a missing file with a hostile name": case(
+        "import {w}/gone\udcff\x1b[2J\x07.txt --project {w}/new.draftsmith", 2, "no file"),
+    "import a hostile name that is empty": case("import {w}/\udcfe\x1b]0;title\x07.txt", 2, "is empty"),
+    "import under a name of controls only": case("import {w}/book.txt --project \x1b\x07", 2,
+                                                 "cannot name a project"),
     # -- project files ---------------------------------------------------------
+    "export a named pipe": case("export --project {w}/pipe.draftsmith", 2, "named pipe"),
+    "context of /dev/zero": case("context --project /dev/zero", 2, "device"),
+    "import into a project whose lock is a named pipe": case(
+        "import {w}/book.txt --project {w}/piped-lock.draftsmith", 2, "should be its lock file but is a named pipe"),
+    "import into a project whose lock is a folder": case(
+        "import {w}/book.txt --project {w}/folder-lock.draftsmith", 2, "should be its lock file but is a folder"),
+    "import into a project whose lock is a link": case(
+        "import {w}/book.txt --project {w}/linked-lock.draftsmith", 2, "should be its lock file but is a link"),
+    "outline of a cyclic outline": case("outline --project {w}/cyclic.draftsmith --json", 2, "each other's parents"),
+    "draft a cyclic outline": case("draft --project {w}/cyclic.draftsmith", 2, "each other's parents"),
+    "outline with a missing parent": case("outline --project {w}/orphan.draftsmith", 2, "there is none"),
+    "outline with a made-up level": case("outline --project {w}/odd-level.draftsmith", 2, "level"),
     "export a missing project": case("export --project {w}/missing.draftsmith", 2, "no project"),
     "export a text file": case("export --project {w}/notes.draftsmith", 2, "not a draftsmith project"),
     "export an empty file": case("export --project {w}/empty.draftsmith", 2, "not a draftsmith project"),
@@ -73,12 +94,18 @@ CASES = {
     "write with a missing model": case("write --model {w}/missing.gguf hello", 2, "missing.gguf"),
     "write with a truncated model": case("write --model {w}/truncated.gguf hello", 2, "truncated.gguf"),
     "write with an adapter as model": case("write --model {w}/adapter.gguf hello", 2, "adapter"),
-    "register a text file as model": case("models add notes {w}/notes.gguf", 2, "notes.gguf"),
-    "register a truncated model": case("models add cut {w}/truncated.gguf", 2, "truncated.gguf"),
+    "register a text file as model": case("models add {w}/notes.gguf --name notes", 2, "notes.gguf"),
+    "register a truncated model": case("models add {w}/truncated.gguf --name cut", 2, "truncated.gguf"),
     "import a text file as style": case("style import {w}/notes.gguf --name notes", 2, "notes.gguf"),
     "import a missing style": case("style import {w}/missing.gguf --name gone", 2, "missing.gguf"),
     "import a truncated adapter": case("style import {w}/truncated-adapter.gguf --name cut", 2, "truncated"),
     "use a style never imported": case("style use nobody --project {w}/good.draftsmith", 2, "nobody"),
+    "write with a named pipe as model": case("write --model {w}/pipe.gguf hello", 2, "named pipe"),
+    "write with /dev/zero as model": case("write --model /dev/zero hello", 2, "device"),
+    "register /dev/urandom as model": case("models add /dev/urandom --name noise", 2, "device"),
+    "import a named pipe as style": case("style import {w}/pipe.gguf --name piped", 2, "named pipe"),
+    "import a missing style with a hostile name": case("style import {w}/\x1b[2J\udcff.gguf --name x", 2,
+                                                       "no model file"),
     # -- command-line values ---------------------------------------------------
     "temperature nan": case("write --temperature nan hello", 2, "temperature"),
     "temperature below zero": case("write --temperature -3 hello", 2, "temperature"),
@@ -152,6 +179,28 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, default_model_path: Path
     write_tiny_gguf(w / "adapter.gguf", file_type="adapter")
     (w / "truncated-adapter.gguf").write_bytes((w / "adapter.gguf").read_bytes()[:150])
     (w / "link.md").symlink_to(w / "book.txt")
+    os.mkfifo(w / "pipe.txt")
+    os.mkfifo(w / "pipe.draftsmith")
+    os.mkfifo(w / "pipe.gguf")
+    (w / "broken.txt").symlink_to(w / "nowhere.txt")
+    (w / "\udcfe\x1b]0;title\x07.txt").write_bytes(b"")
+    for name in ("piped-lock", "folder-lock", "linked-lock"):
+        shutil.copy(w / "good.draftsmith", w / f"{name}.draftsmith")
+    os.mkfifo(w / ".piped-lock.draftsmith.lock")
+    (w / ".folder-lock.draftsmith.lock").mkdir()
+    (w / ".linked-lock.draftsmith.lock").symlink_to("/dev/zero")
+    damaged_outlines = {
+        "cyclic": [(1, None, "book"), (2, 3, "chapter"), (3, 2, "act")],
+        "orphan": [(1, None, "book"), (2, 99, "chapter")],
+        "odd-level": [(1, None, "book"), (2, 1, "volume")],
+    }
+    for name, nodes in damaged_outlines.items():
+        shutil.copy(w / "good.draftsmith", w / f"{name}.draftsmith")
+        with closing(sqlite3.connect(w / f"{name}.draftsmith")) as damaged:
+            damaged.execute("DELETE FROM outline")
+            damaged.executemany("INSERT INTO outline (id, parent_id, position, level, title, status) "
+                                "VALUES (?, ?, 0, ?, 'Edited by hand', 'planned')", nodes)
+            damaged.commit()
     return w
 
 
@@ -185,6 +234,8 @@ def test_bad_input_is_refused_in_one_sentence_and_changes_nothing(bad: Case, wor
     err = capsys.readouterr().err
     assert code == bad.exit_code, err
     assert "Traceback" not in err
+    assert "\x1b" not in err and "\x07" not in err, "a control character reached the terminal"
+    err.encode("utf-8")  # no undecodable byte of a file name left raw for the terminal to choke on
     lines = [line for line in err.strip().splitlines() if line.strip()]
     message = lines[-1]
     assert message.startswith("draftsmith"), err

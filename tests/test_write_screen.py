@@ -42,11 +42,14 @@ async def test_continue_with_the_real_model(llama_backend) -> None:
         await pilot.press("ctrl+g")
         # The model may finish before the press returns (a press waits for the app to go idle).
         await wait_until(pilot, lambda: not app.write_screen.generating)
-        text = app.write_screen.editor.text
+        editor = app.write_screen.editor
+        assert editor.pending is not None and editor.read_only  # written into a pending region
+        await pilot.press("ctrl+y")
+        text = editor.text
         assert text.startswith(PASSAGE)
         assert len(text) > len(PASSAGE) + 10
         assert app.write_screen.status.tokens_per_second > 0
-        assert not app.write_screen.editor.read_only
+        assert editor.pending is None and not editor.read_only
 
 
 @pytest.mark.model
@@ -78,6 +81,10 @@ async def test_continue_inserts_at_the_cursor_with_a_fake_backend() -> None:
         await wait_until(pilot, lambda: not app.write_screen.generating)
         assert fake.prompts == ["First part."]
         assert editor.text == "First part. word0 word1 word2 word3 word4 Second part."
+        assert editor.selected_text == " word0 word1 word2 word3 word4"  # the pending region, marked
+        assert editor.committed_text == "First part. Second part."
+        await pilot.press("ctrl+y")
+        assert editor.pending is None and editor.text == "First part. word0 word1 word2 word3 word4 Second part."
 
 
 async def test_typing_is_refused_while_generating_and_restored_after() -> None:
@@ -88,10 +95,13 @@ async def test_typing_is_refused_while_generating_and_restored_after() -> None:
         await pilot.press("ctrl+g")
         await pilot.press("x")
         assert "x" not in app.write_screen.editor.text
-        await pilot.press("escape")
+        assert any("Not typed" in n.message for n in app._notifications)  # refused, visibly
+        await pilot.press("escape")  # stop
         await wait_until(pilot, lambda: not app.write_screen.generating)
+        await pilot.press("escape")  # discard
+        assert app.write_screen.editor.text == PASSAGE
         await pilot.press("x")
-        assert app.write_screen.editor.text.endswith("x")
+        assert app.write_screen.editor.text == PASSAGE + "x"
 
 
 async def test_a_model_that_fails_to_load_is_explained() -> None:

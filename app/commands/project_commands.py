@@ -29,6 +29,7 @@ from engine.workflows.exporting import (
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.bible import KINDS, load_bible
+from memory.printable import shown
 from memory.store import ProjectReadOnlyError, ProjectStore
 from memory.summaries import summary_status
 from memory.writer_lock import ProjectBusyError
@@ -63,14 +64,17 @@ def _register_import(subcommands: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    print(f"Importing {args.file.name}…", file=sys.stderr)
+    print(f"Importing {shown(args.file.name)}…", file=sys.stderr)
     outcome, _ = import_into_project(args.project or args.file.stem, args.file, args.model, args.chunk_tokens,
                                      progress=StderrProgress("Preparing the default model"))
     report = outcome.report
     if report.invalid_bytes:
-        print(f"draftsmith: warning: {report.invalid_bytes} bytes of {args.file.name} were not valid "
+        print(f"draftsmith: warning: {report.invalid_bytes} bytes of {shown(args.file.name)} were not valid "
               f"{report.encoding}; each run of them is marked with \ufffd in the text, so search for it "
               "to mend them.", file=sys.stderr)
+    if report.control_characters:
+        print(f"draftsmith: warning: {shown(args.file.name)} held {report.control_characters} invisible control "
+              "characters (such as NUL, bell or escape); they are left out of the text.", file=sys.stderr)
     if args.json:
         print(json.dumps(outcome.as_dict(), indent=2))
     else:
@@ -109,7 +113,7 @@ def run_export(args: argparse.Namespace) -> int:
         file_format = "md"
     options = ExportOptions(file_format, args.manuscript, args.chapters, args.title, args.author, args.language)
     if args.out:
-        print(f"Exporting to {args.out.name}…", file=sys.stderr)
+        print(f"Exporting to {shown(args.out.name)}…", file=sys.stderr)
         if args.provenance:  # both files are judged before either is written
             check_export_target(project_path(args.project), sidecar_path(args.out), args.force)
         outcome = export_to_file(project_path(args.project), args.out, options, args.force)

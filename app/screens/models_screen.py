@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -79,10 +79,19 @@ class ModelsScreen(ModalScreen[None]):
             yield OptionList(*[Option(name, id=name) for name in names], id="model-list")
             yield Label("Import a model (.gguf) or a style adapter by path:")
             yield Input(placeholder="~/models/my-voice.gguf", id="model-path")
-            yield Label("Temperature, tokens per generation, context size (Enter saves):")
-            yield Input(str(self.temperature), id="temperature", type="number")
-            yield Input(str(self.max_tokens), id="max-tokens", type="integer")
-            yield Input(str(self.n_ctx or ""), placeholder="model default", id="n-ctx", type="integer")
+            yield Label("Sampling and context (Enter saves):")
+            yield from self._field("Temperature", Input(str(self.temperature), id="temperature", type="number"))
+            yield from self._field("Tokens per generation",
+                                   Input(str(self.max_tokens), id="max-tokens", type="integer"))
+            yield from self._field("Context size (tokens)", Input(str(self.n_ctx or ""), placeholder="model default",
+                                                                  id="n-ctx", type="integer"))
+
+    @staticmethod
+    def _field(label: str, field: Input) -> ComposeResult:
+        """One labelled field on one line, the label naming what the field holds."""
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield field
 
     @on(OptionList.OptionSelected, "#model-list")
     def _choose(self, event: OptionList.OptionSelected) -> None:

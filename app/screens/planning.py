@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, TextArea, Tree
 from textual.worker import get_current_worker
 
+from app.screens.chord_screen import CHORD_KEY, Chord, ChordScreen
 from app.widgets.binder import BinderItem
 from engine.backend.protocol import Backend
 from engine.error_log import record_unexpected
@@ -42,12 +43,17 @@ class ChildrenPlanned(Message):
     error: str = ""
 
 
+PLANNING_CHORDS = (Chord(("up",), "move(-1)", "move up"), Chord(("down",), "move(1)", "move down"))
+"""Ctrl+T then ↑ or ↓: Alt+↑ and Alt+↓ for terminals that cannot send Alt."""
+
+
 class PlanningScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "plan_children", "Plan children", priority=True),
         Binding("ctrl+s", "save_node", "Save node", priority=True),
         Binding("alt+up", "move(-1)", "Move up", priority=True),
         Binding("alt+down", "move(1)", "Move down", priority=True),
+        Binding(CHORD_KEY, "chord", "More keys", priority=True),
         Binding("ctrl+x", "delete_node", "Delete", priority=True),
         Binding("ctrl+b", "draft_node", "Draft node", priority=True),
         Binding("escape", "back", "Back", priority=True),
@@ -176,6 +182,13 @@ class PlanningScreen(Screen):
         added = add_children(self.project.store, message.parent_id, message.planned)
         self.refresh_tree(select=added[0].id if added else message.parent_id)
         self.notify(f"Planned {len(added)} nodes.")
+
+    def action_chord(self) -> None:
+        self.app.push_screen(ChordScreen(PLANNING_CHORDS), self._run_chord)
+
+    async def _run_chord(self, action: str | None) -> None:
+        if action is not None:
+            await self.run_action(action)
 
     def action_move(self, step: int) -> None:
         node_id = self.selected_id

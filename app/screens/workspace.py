@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -36,6 +36,8 @@ from app.messages import (
     TextGenerated,
 )
 from app.origin_text import describe
+from app.screens.chord_screen import CHORD_KEY, Chord, ChordScreen
+from app.stray_keys import catch_stray_key
 from app.widgets.binder import Binder
 from app.widgets.draft_editor import DraftEditor
 from app.widgets.side_panel import BibleTable, SidePanel
@@ -53,10 +55,26 @@ from engine.workflows.manuscript_edits import chapter_for_drafting, save_chapter
 from engine.workflows.outline_edits import load_outline
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
 from memory.manuscript import paragraph_spans
+from memory.outline import Outline
 from memory.project import Project
 
 AUTOSAVE_SECONDS = 1.0
 PENDING_HINT = "Pending: Ctrl+Y keep · Ctrl+R another version · Alt+←/→ choose · Esc discard"
+
+
+WORKSPACE_CHORDS = (
+    Chord(("w",), "transform('rewrite')", "rewrite"),
+    Chord(("d",), "transform('describe')", "describe"),
+    Chord(("e",), "transform('expand')", "expand"),
+    Chord(("left", "["), "alternative(-1)", "prev version"),
+    Chord(("right", "]"), "alternative(1)", "next version"),
+    Chord(("a",), "swap_alternative", "swap in kept version"),
+    Chord(("n",), "side('tab-node')", "node"),
+    Chord(("b",), "side('tab-bible')", "bible"),
+    Chord(("o",), "origin", "origin"),
+    Chord(("s",), "style_fidelity", "style score"),
+)
+"""Ctrl+T then the key: the same action as Alt and the key."""
 
 
 class WorkspaceScreen(Screen):
@@ -78,6 +96,7 @@ class WorkspaceScreen(Screen):
         Binding("alt+o", "origin", "Origin", show=False, priority=True),
         Binding("alt+a", "swap_alternative", "Other version", show=False, priority=True),
         Binding("alt+s", "style_fidelity", "Style score", show=False, priority=True),
+        Binding(CHORD_KEY, "chord", "More keys", priority=True),
     ]
     PENDING_ACTIONS = ("accept", "regenerate", "alternative")
     """Active only while there is pending text, so Ctrl+Y is the editor's redo the rest of the time."""
@@ -149,7 +168,7 @@ class WorkspaceScreen(Screen):
         self.backend = backend
         backend.prompt_progress = lambda read, total: self.post_message(PromptRead(read, total))
         self.status.model_name = backend.description
-        self.status.activity = "ready: Ctrl+G continues at the cursor"
+        self.status.activity = "ready: Ctrl+G continues"
         if styles_to_change(backend, self.project):
             self.status.activity = "putting on the project's styles…"
             self._generating = True  # nothing is written until the project's styles are on the model
@@ -175,7 +194,7 @@ class WorkspaceScreen(Screen):
                         timeout=15)
         styles = ", ".join(f"{path.stem} \u00d7{scale:g}" for path, scale in message.adapters)
         self.status.model_name = self.backend.description + (f" + {styles}" if styles else "")
-        self.status.activity = "ready: Ctrl+G continues at the cursor"
+        self.status.activity = "ready: Ctrl+G continues"
 
     @on(PromptRead)
     def _prompt_read(self, message: PromptRead) -> None:
@@ -186,7 +205,15 @@ class WorkspaceScreen(Screen):
             self.status.activity = "writing…"
 
     def refresh_binder(self) -> None:
-        self.binder.refresh_items(self.project.store.documents(), load_outline(self.project.store))
+        self.binder.refresh_items(self.project.store.documents(), self._outline() or Outline({}))
+
+    def _outline(self) -> Outline | None:
+        """The project's outline, or None with a notice saying why it cannot be read (a hand-edited file)."""
+        try:
+            return load_outline(self.project.store)
+        except ProjectError as error:
+            self.notify(error.sentence, severity="error", timeout=12)
+            return None
 
     # -- documents and saving -------------------------------------------------
 
@@ -227,13 +254,15 @@ class WorkspaceScreen(Screen):
 
     @on(Binder.NodeChosen)
     def _node_chosen(self, message: Binder.NodeChosen) -> None:
-        outline = load_outline(self.project.store)
+        outline = self._outline()
+        if outline is None or message.node_id not in outline.nodes:
+            return
         self.side.show_node(outline, outline.nodes[message.node_id])
         self.side.active = "tab-node"
 
     @on(DraftEditor.Changed, "#editor")
     def _text_changed(self) -> None:
-        self.status.words = len(self.editor.text.split())
+        self.status.words = len(self.editor.committed_text.split())  # pending words are not the writer's yet
         if self.editor.pending is None:
             if self._autosave_timer is not None:
                 self._autosave_timer.stop()
@@ -306,7 +335,9 @@ class WorkspaceScreen(Screen):
             return
         if self.backend is None or self._generating or self.editor.pending is not None:
             return
-        outline = load_outline(self.project.store)
+        outline = self._outline()
+        if outline is None or item.id not in outline.nodes:
+            return
         node = outline.nodes[item.id]
         chapter = outline.chapter_of(node.id)
         if chapter is None:
@@ -427,20 +458,39 @@ class WorkspaceScreen(Screen):
     NARROW = 110
     """Below this width the side panel opens only on demand (Alt+N, Alt+B, F8), so 80 columns stay usable."""
 
+    def on_key(self, event: events.Key) -> None:
+        catch_stray_key(event, self.editor)
+
+    def action_chord(self) -> None:
+        """Ctrl+T then a letter: the Alt bindings for terminals that cannot send Alt."""
+        self.app.push_screen(ChordScreen(WORKSPACE_CHORDS), self._run_chord)
+
+    async def _run_chord(self, action: str | None) -> None:
+        if action is not None:
+            await self.run_action(action)
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW, "narrow")
 
     def action_side(self, tab: str) -> None:
+        """Show a tab of the side panel; on a narrow terminal the same key again closes the panel."""
+        self._open_side(tab)
+
+    def _open_side(self, tab: str) -> bool:
+        """Open the side panel at ``tab``, or close it if it is open there on a narrow terminal;
+        returns whether it is open afterwards."""
         if self.has_class("narrow") and self.side.active == tab and self.has_class("side-open"):
             self.remove_class("side-open")
-            return
+            self.editor.focus()
+            return False
         self.add_class("side-open")
         self.side.active = tab
+        return True
 
     def action_inspect(self) -> None:
-        """Show what the model would see if the writer continued at the cursor now."""
-        self.add_class("side-open")
-        self.side.active = "tab-context"
+        """Show what the model would see if the writer continued at the cursor now (F8 again closes it)."""
+        if not self._open_side("tab-context"):
+            return
         if self.editor.document_id is None or self.backend is None:
             return
         self.save_now()

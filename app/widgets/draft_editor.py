@@ -5,6 +5,10 @@ region, shown selected and with the editor's border in the warning colour, while
 the editor is read-only; the writer then accepts it, asks for another version (all
 versions are kept to choose among), or discards it. ``committed_text`` is the text
 without the pending region: the only text autosave ever stores.
+
+Undo knows nothing of the pending region while it streams (the model's pieces are
+not the writer's edits); keeping it records one edit, so one Ctrl+Z takes the kept
+passage back out, and a discarded one leaves no trace in the history at all.
 """
 
 from __future__ import annotations
@@ -12,7 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from textual.widgets import TextArea
-from textual.widgets.text_area import Location
+from textual.widgets.text_area import Edit, EditHistory, Location, Selection
+
+
+class _PendingAwareHistory(EditHistory):
+    """The editor's undo history, which records nothing while ``paused`` (a pending region is open)."""
+
+    paused = False
+
+    def record(self, edit: Edit) -> None:
+        if not self.paused:
+            super().record(edit)
 
 
 @dataclass
@@ -36,11 +50,24 @@ class DraftEditor(TextArea):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(soft_wrap=True, tab_behavior="focus", **kwargs)
+        self.history = _PendingAwareHistory(max_checkpoints=self.history.max_checkpoints,
+                                            checkpoint_timer=self.history.checkpoint_timer,
+                                            checkpoint_max_characters=self.history.checkpoint_max_characters)
         self.document_id: int | None = None
         self.pending: Pending | None = None
 
+    def undo(self) -> None:
+        """Undo the writer's last edit; nothing while text is pending (keep or discard it first)."""
+        if self.pending is None:
+            super().undo()
+
+    def redo(self) -> None:
+        if self.pending is None:
+            super().redo()
+
     def open_document(self, document_id: int, text: str) -> None:
         self.pending = None
+        self.history.paused = False
         self.read_only = False
         self.remove_class("pending")
         self.document_id = document_id
@@ -60,6 +87,8 @@ class DraftEditor(TextArea):
         selection = self.selection
         start, end = sorted((selection.start, selection.end))
         replaced = self.get_text_range(start, end) if replace_selection else ""
+        self.history.checkpoint()
+        self.history.paused = True
         if replace_selection and replaced:
             self.delete(start, end, maintain_selection_offset=False)
         else:
@@ -100,13 +129,21 @@ class DraftEditor(TextArea):
         self.pending.index = index
 
     def accept(self) -> str:
-        """Keep the pending text as the writer's own; returns it."""
+        """Keep the pending text as the writer's own, as one undoable edit; returns it."""
         assert self.pending is not None
-        accepted, end = self.pending.text, self.pending.end
+        accepted, start, replaced = self.pending.text, self.pending.start, self.pending.replaced
+        # Put the document back as it was before the region opened, unrecorded, then make
+        # the kept change as one recorded edit: Ctrl+Z takes exactly that back out.
+        restored = self.replace(replaced, start, self.pending.end, maintain_selection_offset=False)
         self.pending = None
+        self.history.paused = False
         self.read_only = False
         self.remove_class("pending")
-        self.move_cursor(end)
+        self.selection = Selection(start, restored.end_location)
+        self.history.checkpoint()
+        kept = self.replace(accepted, start, restored.end_location, maintain_selection_offset=False)
+        self.history.checkpoint()
+        self.move_cursor(kept.end_location)
         return accepted
 
     def discard(self) -> None:
@@ -116,6 +153,7 @@ class DraftEditor(TextArea):
         start, replaced = self.pending.start, self.pending.replaced
         self._replace_pending(replaced)
         self.pending = None
+        self.history.paused = False
         self.read_only = False
         self.remove_class("pending")
         self.move_cursor(start)
@@ -128,4 +166,4 @@ class DraftEditor(TextArea):
 
     def _mark(self) -> None:
         assert self.pending is not None
-        self.selection = self.selection.__class__(self.pending.start, self.pending.end)
+        self.selection = Selection(self.pending.start, self.pending.end)

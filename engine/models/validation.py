@@ -12,6 +12,7 @@ from pathlib import Path
 from engine.errors import ModelFileError
 from engine.models.gguf_header import GGUFTruncatedError
 from engine.models.gguf_info import GGUFInfo, human_size, read_gguf_info
+from memory.file_kinds import regular_file
 
 GGUF_MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)
@@ -58,11 +59,11 @@ def validate_model(path: Path | str) -> GGUFInfo:
 
 
 def _check_exists(path: Path) -> None:
-    if not path.exists():
-        raise ModelFileError(f"There is no model file at {path}.")
     if path.is_dir():
         raise ModelFileError(f"{path} is a folder; give the path of a .gguf file inside it.")
-    if path.stat().st_size == 0:
+    if not path.exists() and not path.is_symlink():
+        raise ModelFileError(f"There is no model file at {path}.")
+    if regular_file(path, "a .gguf", ModelFileError).st_size == 0:
         raise ModelFileError(f"{path.name} is empty (0 bytes), so it cannot be a model.")
 
 

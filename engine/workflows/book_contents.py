@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from memory.errors import ProjectError
 from memory.outline_store import load_outline
+from memory.printable import without_control_characters
 from memory.store import Document, ProjectStore
 
 AUTHOR_SETTING = "book.author"
@@ -51,16 +52,26 @@ def parse_chapter_range(text: str | None) -> range | None:
 def book_for_export(store: ProjectStore, fallback_title: str, chapters: range | None = None,
                     title: str | None = None, author: str | None = None,
                     language: str | None = None) -> BookForExport:
-    """The documents to export (front matter and parts only where their chapters are chosen)."""
+    """The documents to export (front matter and parts only where their chapters are chosen).
+
+    Control characters are left out of every title, text and metadata field: they are
+    invisible in the editor, and the XML inside Word and EPUB files cannot hold them.
+    A damaged outline costs the export only the book's title, never the manuscript.
+    """
     documents = store.documents()
     if chapters is not None:
         documents = _chosen(documents, chapters)
-    book = load_outline(store).book
+    try:
+        book = load_outline(store).book
+    except ProjectError:
+        book = None
     return BookForExport(
-        title=title or (book.title if book is not None and book.title != "Untitled" else fallback_title),
-        author=author or str(store.get_setting(AUTHOR_SETTING, "") or ""),
-        language=language or str(store.get_setting(LANGUAGE_SETTING, "en") or "en"),
-        documents=tuple(documents),
+        title=without_control_characters(
+            title or (book.title if book is not None and book.title != "Untitled" else fallback_title)),
+        author=without_control_characters(author or str(store.get_setting(AUTHOR_SETTING, "") or "")),
+        language=without_control_characters(language or str(store.get_setting(LANGUAGE_SETTING, "en") or "en")),
+        documents=tuple(replace(document, title=without_control_characters(document.title),
+                                text=without_control_characters(document.text)) for document in documents),
     )
 
 

@@ -25,9 +25,16 @@ _TEMPLATE_ALLOWANCE = 96
 """Tokens kept free for the instruct template's wrapping and the BOS token."""
 
 
+GENERATION_RESERVE_SHARE = 8
+"""An eighth of the model's context (512 tokens of 4096) is kept for the text being written,
+however short the writer's chosen length: changing the length within it leaves the prompt
+as it was, so the model's cache of that prompt still serves the next continuation."""
+
+
 def context_budget(backend: Backend, settings: SamplingSettings) -> int:
     """Tokens of context that leave room for the template and the text to be generated."""
-    budget = backend.context_length - settings.max_tokens - _TEMPLATE_ALLOWANCE
+    reserve = max(settings.max_tokens, backend.context_length // GENERATION_RESERVE_SHARE)
+    budget = backend.context_length - reserve - _TEMPLATE_ALLOWANCE
     if budget <= 0:
         raise PromptTooLongError(
             f"Asking for {settings.max_tokens} tokens leaves no room for context in a "
