@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.workflows.continuation import GENERATION_RESERVE_SHARE, TEMPLATE_ALLOWANCE
 from tests.test_cli import draftsmith
 
 
@@ -130,5 +131,12 @@ def test_write_continues_a_project_with_its_memory(imported: Path) -> None:
                         "--ctx", "1024", "--stats")
     assert result.returncode == 0, result.stderr
     prompt_tokens = int(result.stderr.split("; prompt ")[1].split(" tokens")[0])
-    assert 700 < prompt_tokens <= 1024
+    # The prompt is the assembler's context at the budget a 1024-token context leaves
+    # once an eighth is kept for the text written and a little for the template.
+    budget = 1024 - max(16, 1024 // GENERATION_RESERVE_SHARE) - TEMPLATE_ALLOWANCE
+    context = json.loads(draftsmith("context", "--project", str(imported), "--at", "30:4",
+                                    "--budget", str(budget), "--json").stdout)
+    assert context["total_tokens"] <= budget
+    assert prompt_tokens - context["total_tokens"] in (0, 1)  # the model's BOS token, where it has one
+    assert context["budget"] == budget and {"recent", "facts"} <= {s["name"] for s in context["sections"]}
     assert f"Reading the prompt ({prompt_tokens} of {prompt_tokens} tokens)" in result.stderr  # a cold prompt

@@ -21,7 +21,7 @@ from memory.project import Project
 from memory.token_fit import fit_tail
 from prompts import RenderedPrompt, render
 
-_TEMPLATE_ALLOWANCE = 96
+TEMPLATE_ALLOWANCE = 96
 """Tokens kept free for the instruct template's wrapping and the BOS token."""
 
 
@@ -34,7 +34,7 @@ as it was, so the model's cache of that prompt still serves the next continuatio
 def context_budget(backend: Backend, settings: SamplingSettings) -> int:
     """Tokens of context that leave room for the template and the text to be generated."""
     reserve = max(settings.max_tokens, backend.context_length // GENERATION_RESERVE_SHARE)
-    budget = backend.context_length - reserve - _TEMPLATE_ALLOWANCE
+    budget = backend.context_length - reserve - TEMPLATE_ALLOWANCE
     if budget <= 0:
         raise PromptTooLongError(
             f"Asking for {settings.max_tokens} tokens leaves no room for context in a "
