@@ -17,7 +17,8 @@ from memory.bible import bible_pending, extract_bible
 from memory.errors import ProjectError
 from memory.printable import plain_name, shown
 from memory.project import Project
-from memory.store import ProjectStore, project_files
+from memory.store import ProjectStore
+from memory.store_files import project_files
 
 PROJECT_SUFFIX = ".draftsmith"
 MODEL_SETTING = "model"

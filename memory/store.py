@@ -9,7 +9,6 @@ a crash leaves either the old state or the new, never half of an edit.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,12 +21,11 @@ import sqlite_utils
 
 from memory.chunking import Chunk
 from memory.errors import ProjectError
-from memory.file_kinds import kind_of
 from memory.migrations import check_schema_current, migrate
+from memory.store_files import check_project_path, check_writable, open_error, project_files
 from memory.writer_lock import ProjectBusyError, WriterLock
 
 APP_MARKER = "draftsmith-project"
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -55,64 +53,6 @@ class ChunkRef:
     hash: str
 
 
-class ProjectReadOnlyError(ProjectError):
-    """The writer's permissions keep the project from being changed; it can still be read."""
-
-
-def project_files(path: Path) -> tuple[Path, Path, Path]:
-    """The project file and the two SQLite keeps beside it in WAL mode (``-wal``, ``-shm``)."""
-    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
-
-
-def is_sqlite_file(path: Path) -> bool:
-    """Whether the file starts as every SQLite database does (an empty file does not)."""
-    try:
-        with path.open("rb") as file:
-            return file.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
-    except OSError:
-        return False
-
-
-def _check_path(path: Path, create: bool) -> None:
-    if path.is_dir():
-        raise ProjectError(f"{path} is a folder, not a project file.")
-    if not path.exists():
-        if not create:
-            raise ProjectError(f"There is no project at {path}.")
-        if path.is_symlink():
-            raise ProjectError(f"{path} is a broken link; give the path of a project file.")
-    elif not path.is_file():
-        raise ProjectError(f"{path} is a {kind_of(path.stat().st_mode)}, not a project file.")
-    elif path.stat().st_size and not is_sqlite_file(path):
-        raise ProjectError(f"{path.name} is not a Draftsmith project (it is not an SQLite file).")
-
-
-def _check_writable(path: Path) -> None:
-    """Refuse, in one sentence, to change a project the writer's permissions keep read-only."""
-    if path.exists():
-        if not os.access(path, os.W_OK):
-            raise ProjectReadOnlyError(f"{path.name} is read-only, so it cannot be changed; it can still be "
-                               "read and exported.")
-        folder_writable = os.access(path.parent, os.W_OK)
-    else:
-        folder = next((p for p in path.parents if p.exists()), None)
-        folder_writable = folder is not None and os.access(folder, os.W_OK)
-    if not folder_writable:
-        raise ProjectReadOnlyError(f"{path.name} cannot be changed: its folder {path.parent} is read-only; "
-                           "it can still be read and exported.")
-
-
-def _open_error(path: Path, error: sqlite3.DatabaseError) -> ProjectError:
-    """Tell a locked, unreadable or foreign file apart instead of calling each one 'not a project'."""
-    message = str(error)
-    if "locked" in message or "busy" in message:
-        return ProjectError(f"{path.name} is locked by another program; close it there and try again.")
-    if "unable to open" in message or "readonly" in message or "read-only" in message:
-        return ProjectError(f"{path.name} cannot be opened ({message}); check that its folder can be read.")
-    if isinstance(error, sqlite3.OperationalError) and "no such table" not in message:
-        return ProjectError(f"{path.name} could not be read ({message}).")
-    return ProjectError(f"{path.name} is not a Draftsmith project ({message}).")
-
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -133,9 +73,9 @@ class ProjectStore:
         self.path = Path(path).expanduser()
         self.read_only = read_only
         self._lock: WriterLock | None = None
-        _check_path(self.path, create and not read_only)
+        check_project_path(self.path, create and not read_only)
         if not read_only:
-            _check_writable(self.path)
+            check_writable(self.path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock = WriterLock(self.path)
         try:
@@ -157,7 +97,7 @@ class ProjectStore:
                     self.db["project"].upsert({"key": "app", "value": APP_MARKER}, pk="key")
         except sqlite3.DatabaseError as error:
             self._abandon()
-            raise _open_error(self.path, error) from None
+            raise open_error(self.path, error) from None
         except BaseException:
             self._abandon()
             raise

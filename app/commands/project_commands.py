@@ -30,7 +30,8 @@ from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
 from memory.bible import KINDS, load_bible
 from memory.printable import shown
-from memory.store import ProjectReadOnlyError, ProjectStore
+from memory.store import ProjectStore
+from memory.store_files import ProjectReadOnlyError
 from memory.summaries import summary_status
 from memory.writer_lock import ProjectBusyError
 

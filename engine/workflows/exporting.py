@@ -23,7 +23,8 @@ from engine.workflows.epub_export import epub_bytes
 from memory.errors import DraftsmithError
 from memory.export import export_documents
 from memory.provenance import origins
-from memory.store import ProjectStore, is_sqlite_file, project_files
+from memory.store import ProjectStore
+from memory.store_files import is_sqlite_file, project_files
 from memory.writer_lock import lock_path
 
 EXPORT_FORMATS = ("md", "txt", "docx", "epub")
