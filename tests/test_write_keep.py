@@ -130,7 +130,7 @@ def test_the_recorded_try_written_again_gives_the_kept_text(project: Path, llama
 
     from engine.backend.llama_internals import clear_cache
     from engine.backend.protocol import SamplingSettings
-    from engine.workflows.continuation import Place, context_budget, continue_prompt
+    from engine.workflows.continuation import Place, continue_prompt_for
     from engine.workflows.writing_session import write_and_keep
     from memory.editing import save_document_text
     from memory.project import Project
@@ -150,8 +150,8 @@ def test_the_recorded_try_written_again_gives_the_kept_text(project: Path, llama
         save_document_text(opened, chapter.id, chapter.text)  # the book as it was before the step
         opened.ensure_summaries()
         rerun = SamplingSettings(**origin.record["sampler"], seed=origin.record["seed"])
-        prompt, _ = continue_prompt(opened, context_budget(llama_backend, rerun),
-                                    Place(document_id=chapter.id, offset=journal.offset))
+        prompt, _ = continue_prompt_for(llama_backend, opened, rerun,
+                                        Place(document_id=chapter.id, offset=journal.offset))
         assert hashlib.sha256(prompt.text.encode()).hexdigest() == origin.record["prompt"]["sha256"]
         clear_cache(llama_backend._llm)
         again = "".join(llama_backend.stream(prompt, rerun))

@@ -9,7 +9,7 @@ memory layer assembles the context: opening, cast, summaries and recent text.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
@@ -94,9 +94,48 @@ def book_context(project: Project, budget: int, place: Place = END) -> Assembled
     return assemble(project, budget, place.cursor(project))
 
 
-def continue_prompt(project: Project, budget: int, place: Place = END) -> tuple[RenderedPrompt, AssembledContext]:
-    """The prompt a continuation at ``place`` is written from, and the context inside it."""
-    context = book_context(project, budget, place)
+REFITS = 3
+"""How many times a context the backend counts longer than the project did is rebuilt smaller."""
+
+RECOUNT_SLACK = TEMPLATE_ALLOWANCE // 4
+"""Tokens a backend's count of a context may exceed its budget by before it is rebuilt: the
+template allowance is kept for the template, and a quarter of it absorbs a join counted apart."""
+
+
+MIN_REFIT_BUDGET = 64
+"""A context rebuilt smaller than this is no context: the prompt is refused instead."""
+
+
+def fitted_to_backend(backend: Backend, budget: int, build: Callable[[int], AssembledContext]) -> AssembledContext:
+    """``build(budget)``, rebuilt under a smaller budget while ``backend`` counts it over ``budget``.
+
+    The project counts tokens with the tokenizer of the model it was made with; the model
+    writing may be another (a server's, one named for this run, a style's fine-tune) that
+    cuts the same text into more tokens, and a prompt that overflows its context fails or
+    loses its start. Each rebuild scales the budget by the ratio of the two counts; with
+    the project's own model the first build fits and costs one count of its text.
+    """
+    target = budget
+    for _ in range(REFITS + 1):
+        context = build(target)
+        measured = backend.count_tokens(context.text)
+        if measured <= budget + RECOUNT_SLACK:
+            return context
+        target = int(target * budget / measured * 0.98)
+        if target < MIN_REFIT_BUDGET:
+            break
+    raise PromptTooLongError(
+        f"The model writing counts this project's text in more tokens than the project's own model "
+        f"({measured} for a budget of {budget}), and no shorter context fits; re-import the manuscript "
+        f"with this model (`draftsmith import --model`) to count it as this model does."
+    )
+
+
+def continue_prompt_for(backend: Backend, project: Project, settings: SamplingSettings,
+                        place: Place = END) -> tuple[RenderedPrompt, AssembledContext]:
+    """The continue prompt at ``place`` sized for ``backend``: the one builder every front end uses."""
+    context = fitted_to_backend(backend, context_budget(backend, settings),
+                                lambda budget: book_context(project, budget, place))
     return render("continue", {"passage": context.text}), context
 
 
@@ -108,7 +147,7 @@ def continue_in_project(
     cancel: threading.Event | None = None,
 ) -> Iterator[str]:
     """Stream a continuation at ``place`` with the memory layer's context."""
-    prompt, context = continue_prompt(project, context_budget(backend, settings), place)
+    prompt, context = continue_prompt_for(backend, project, settings, place)
     settings = going_on(settings)
     note_prompt(prompt.text, context_sections(context), settings)
     yield from backend.stream(prompt, settings, cancel)
@@ -141,6 +180,6 @@ def inspect_context(project: Project, backend: Backend, settings: SamplingSettin
     Safe to call while the same backend generates in another thread: assembling
     only reads the project, and ``cached_prefix`` does not wait for the model.
     """
-    prompt, context = continue_prompt(project, context_budget(backend, settings), place)
+    prompt, context = continue_prompt_for(backend, project, settings, place)
     cached = backend.cached_prefix(prompt) if backend.capabilities.cache_inspection else None
     return ContextInspection(context, cached)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
 from engine.provenance import note_prompt
-from engine.workflows.continuation import context_budget, context_sections
+from engine.workflows.continuation import context_budget, context_sections, fitted_to_backend
 from engine.workflows.passage_cleaning import clean_passage, trim_to_sentence
 from memory.assembler import assemble
 from memory.cursor import cursor_at_offset
@@ -90,9 +91,9 @@ def write_passage(
         lead = f"{opening}\n\n{passage}" if opening and passage else passage or (f"{opening}\n\n" if opening else "")
         prefix = first_words if not passage else ""  # the lead is empty or ends with a blank line here
         lead += prefix
-        context = assemble(project, context_budget(backend, round_settings),
-                           cursor_at_offset(project, document.id, len(document.text)), beat=note,
-                           lead=lead if base_model else "")
+        cursor = cursor_at_offset(project, document.id, len(document.text))
+        build = partial(assemble, project, cursor=cursor, beat=note, lead=lead if base_model else "")
+        context = fitted_to_backend(backend, context_budget(backend, round_settings), build)
         prompt = render("draft_passage", {"context": context.text, "words": str(target_words)})
         note_prompt(prompt.text, context_sections(context), round_settings)
         piece = ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import BackendError
 from engine.provenance import PromptTrace, generation_record, prompt_record
-from engine.workflows.continuation import Place, context_budget, context_sections, continue_prompt, going_on
+from engine.workflows.continuation import Place, context_sections, continue_prompt_for, going_on
 from engine.workflows.keeping import keep_continuation
 from engine.workflows.passage_cleaning import trim_to_sentence
 from memory.project import Project
@@ -71,10 +71,9 @@ def write_and_keep(
     words in ``EMPTY_TRIES`` seeds raises ``BackendError``; the steps before it stay kept.
     """
     cancel = cancel or threading.Event()
-    budget = context_budget(backend, settings)
     while not journal.finished and not cancel.is_set():
-        prompt, context = continue_prompt(project, budget, Place(document_id=journal.document_id,
-                                                                 offset=journal.offset))
+        prompt, context = continue_prompt_for(backend, project, settings,
+                                              Place(document_id=journal.document_id, offset=journal.offset))
         text = ""
         for attempt in range(EMPTY_TRIES):
             seed = None if settings.seed is None else settings.seed + journal.steps * EMPTY_TRIES + attempt
