@@ -22,7 +22,7 @@ from app.commands import (
 )
 from app.terminal_output import terminal_safe_streams
 from engine.errors import DraftsmithError
-from memory.printable import shown
+from memory.text.printable import shown
 
 COMMANDS = (write_command, models_command, project_commands, outline_command, draft_command, style_command,
             provenance_command, sampler_command)

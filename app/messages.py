@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.message import Message
 
 from engine.backend.protocol import Backend, GenerationStats
-from memory.assembler import AssembledContext
+from memory.context.assembler import AssembledContext
 from memory.project import Project
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from memory.printable import safe_for_terminal
+from memory.text.printable import safe_for_terminal
 
 
 class TerminalSafeStream:

@@ -28,9 +28,9 @@ from bench.continuation import novels_in  # noqa: E402
 from bench.machine import machine_description  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.tokenizer import Tokenizer  # noqa: E402
-from memory.assembler import assemble  # noqa: E402
-from memory.bible import extract_bible, find_bible_entries  # noqa: E402
-from memory.cursor import cursor_at  # noqa: E402
+from memory.context.assembler import assemble  # noqa: E402
+from memory.context.bible import extract_bible, find_bible_entries  # noqa: E402
+from memory.context.cursor import cursor_at  # noqa: E402
 from memory.importer import import_manuscript  # noqa: E402
 from memory.project import Project  # noqa: E402
 

@@ -43,8 +43,8 @@ from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E4
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.workflows.continuation import context_at  # noqa: E402
 from engine.workflows.importing import import_into_project  # noqa: E402
-from memory.context_shares import ContextShares  # noqa: E402
-from memory.manuscript import normalise_paragraphs  # noqa: E402
+from memory.context.context_shares import ContextShares  # noqa: E402
+from memory.text.manuscript import normalise_paragraphs  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CONTINUATION_TOKENS = 256

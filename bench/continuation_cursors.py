@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from memory.headings import find_headings
+from memory.text.headings import find_headings
 
 _BLANK = re.compile(r"\n[ \t]*\n")
 

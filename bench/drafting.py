@@ -40,13 +40,13 @@ from engine.backend.protocol import SamplingSettings  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.sampler_presets import PRESETS, preset_settings  # noqa: E402
 from engine.workflows.drafting import REWRITES, BeatNotWritten, draft  # noqa: E402
-from memory.assembler import ContextShares  # noqa: E402
-from memory.bible import BibleEntry, save_entry  # noqa: E402
+from memory.context.assembler import ContextShares  # noqa: E402
+from memory.context.bible import BibleEntry, save_entry  # noqa: E402
 from memory.continuity import PRONOUN_SETS, pronoun_flips, repeated_ngram_count, single_mentions  # noqa: E402
 from memory.drafts import drafted_passages  # noqa: E402
-from memory.outline_store import PlannedNode, add_children, create_book, load_outline  # noqa: E402
 from memory.project import Project  # noqa: E402
-from memory.text_analysis import NOT_NAMES, names_in  # noqa: E402
+from memory.storage.outline_store import PlannedNode, add_children, create_book, load_outline  # noqa: E402
+from memory.text.text_analysis import NOT_NAMES, names_in  # noqa: E402
 
 N_CTX = 2048
 HEADING_MARK = "## "

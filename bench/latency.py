@@ -36,8 +36,8 @@ from engine.errors import BackendError  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.workflows.drafting import draft  # noqa: E402
 from engine.workflows.writing_session import write_and_keep  # noqa: E402
-from memory.assembler import ContextShares  # noqa: E402
-from memory.bible import extract_bible  # noqa: E402
+from memory.context.assembler import ContextShares  # noqa: E402
+from memory.context.bible import extract_bible  # noqa: E402
 from memory.importer import import_manuscript  # noqa: E402
 from memory.project import Project  # noqa: E402
 from memory.write_journal import start_journal  # noqa: E402

@@ -25,12 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.machine import machine_description  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.tokenizer import Tokenizer  # noqa: E402
-from memory.assembler import assemble  # noqa: E402
-from memory.bible import extract_bible  # noqa: E402
-from memory.cursor import cursor_at  # noqa: E402
+from memory.context.assembler import assemble  # noqa: E402
+from memory.context.bible import extract_bible  # noqa: E402
+from memory.context.cursor import cursor_at  # noqa: E402
 from memory.importer import import_manuscript  # noqa: E402
 from memory.project import Project  # noqa: E402
-from memory.store import ProjectStore  # noqa: E402
+from memory.storage.store import ProjectStore  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

@@ -54,9 +54,9 @@ from engine.workflows.planning import expand_node, planning_context  # noqa: E40
 from engine.workflows.summarize import summarize_group  # noqa: E402
 from memory.drafts import drafted_passages  # noqa: E402
 from memory.importer import import_manuscript  # noqa: E402
-from memory.outline import OutlineNode  # noqa: E402
-from memory.outline_store import create_book, load_outline  # noqa: E402
 from memory.project import Project  # noqa: E402
+from memory.storage.outline import OutlineNode  # noqa: E402
+from memory.storage.outline_store import create_book, load_outline  # noqa: E402
 from prompts import RenderedPrompt  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

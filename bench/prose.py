@@ -35,7 +35,7 @@ from engine.backend.protocol import SamplingSettings  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.sampler_presets import preset_settings  # noqa: E402
 from memory.continuity import loops, repeated_ngram_count  # noqa: E402
-from memory.token_fit import fit_tail  # noqa: E402
+from memory.text.token_fit import fit_tail  # noqa: E402
 from prompts import render  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

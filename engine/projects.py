@@ -13,12 +13,12 @@ from pathlib import Path
 from engine.paths import DraftsmithPaths, draftsmith_paths
 from engine.runtime import resolve_model_path
 from engine.tokenizer import Tokenizer
-from memory.bible import bible_pending, extract_bible
+from memory.context.bible import bible_pending, extract_bible
 from memory.errors import ProjectError
-from memory.printable import plain_name, shown
 from memory.project import Project
-from memory.store import ProjectStore
-from memory.store_files import project_files
+from memory.storage.store import ProjectStore
+from memory.storage.store_files import project_files
+from memory.text.printable import plain_name, shown
 
 PROJECT_SUFFIX = ".draftsmith"
 MODEL_SETTING = "model"

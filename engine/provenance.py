@@ -19,17 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from engine.backend.protocol import Backend, SamplingSettings
-from memory.cursor import position_at
+from memory.context.cursor import position_at
 from memory.errors import ProjectError
-from memory.manuscript import paragraph_spans
 from memory.project import Project
-from memory.provenance import (
+from memory.storage.provenance import (
     AS_WRITTEN,
     PassageOrigin,
     delete_alternative,
     origins,
     origins_between,
 )
+from memory.text.manuscript import paragraph_spans
 
 __all__ = ["AS_WRITTEN", "PassageOrigin", "PromptTrace", "file_sha256", "forget_alternative", "generation_record",
            "keep_try", "note_prompt", "prompts_noted", "passage_origins",

@@ -12,7 +12,7 @@ from dataclasses import fields, replace
 
 from engine.backend.protocol import SamplingSettings
 from memory.errors import ProjectError
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 PRESETS: dict[str, dict[str, object]] = {
     "balanced": {"temperature": 1.0, "min_p": 0.01, "top_p": 1.0, "xtc_probability": 0.6, "xtc_threshold": 0.08},

@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from memory.bible import BibleEntry
+from memory.context.bible import BibleEntry
 from memory.errors import ProjectError
-from memory.outline_store import load_outline
 from memory.project import Project
-from memory.text_analysis import mid_sentence_name_words, names_in, sentences, without_speech_tags
+from memory.storage.outline_store import load_outline
+from memory.text.text_analysis import mid_sentence_name_words, names_in, sentences, without_speech_tags
 
 _WORD = re.compile(r"[A-Za-z']+")
 _SUBJECT_HE = re.compile(r"\bhe\b", re.IGNORECASE)

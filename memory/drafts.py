@@ -8,10 +8,10 @@ or not at all, and drafting resumes at the first node not yet drafted.
 
 from __future__ import annotations
 
-from memory.outline import OutlineNode
-from memory.outline_store import load_outline
 from memory.project import Project
-from memory.store import Document, now
+from memory.storage.outline import OutlineNode
+from memory.storage.outline_store import load_outline
+from memory.storage.store import Document, now
 
 PASSAGE_SEPARATOR = "\n\n"
 

@@ -8,9 +8,9 @@ the first save of a session, so an afternoon's edits can always be undone.
 
 from __future__ import annotations
 
-from memory.chunking import DEFAULT_CHUNK_TOKENS, chunk_document
 from memory.project import Project
-from memory.store import Document
+from memory.storage.store import Document
+from memory.text.chunking import DEFAULT_CHUNK_TOKENS, chunk_document
 
 
 def save_document_text(project: Project, document_id: int, text: str, keep_version: bool = False) -> bool:

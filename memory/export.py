@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from memory.store import Document, ProjectStore
+from memory.storage.store import Document, ProjectStore
 
 
 def export_manuscript(store: ProjectStore, file_format: str = "md") -> str:

@@ -13,14 +13,14 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from memory.bible import BIBLE_PENDING
-from memory.chunking import DEFAULT_CHUNK_TOKENS, Chunk, chunk_document
-from memory.manuscript import ParsedDocument, parse_manuscript
+from memory.context.bible import BIBLE_PENDING
 from memory.manuscript_files import read_manuscript_file
-from memory.printable import plain_name
-from memory.store import Document, ProjectStore
-from memory.text_normalize import DecodedText
-from memory.token_counting import CachedCounter, TokenCounter
+from memory.storage.store import Document, ProjectStore
+from memory.text.chunking import DEFAULT_CHUNK_TOKENS, Chunk, chunk_document
+from memory.text.manuscript import ParsedDocument, parse_manuscript
+from memory.text.printable import plain_name
+from memory.text.text_normalize import DecodedText
+from memory.text.token_counting import CachedCounter, TokenCounter
 
 
 @dataclass(frozen=True)

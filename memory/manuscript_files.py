@@ -10,9 +10,9 @@ import zipfile
 from pathlib import Path
 
 from memory.errors import ManuscriptError
-from memory.file_kinds import regular_file
-from memory.printable import control_characters, without_control_characters
-from memory.text_normalize import DecodedText, decode_manuscript
+from memory.storage.file_kinds import regular_file
+from memory.text.printable import control_characters, without_control_characters
+from memory.text.text_normalize import DecodedText, decode_manuscript
 
 MAX_MANUSCRIPT_BYTES = 64 * 1024 * 1024
 """Far beyond any novel (a 500k-word book is about 3 MB); larger files are refused."""

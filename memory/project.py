@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from memory.bible import BibleEntry, entries_at, load_bible
-from memory.context_shares import ContextShares
-from memory.name_index import NameIndex
-from memory.pyramid import Pyramid
-from memory.store import ChunkRef, Document, ProjectStore
-from memory.summaries import refresh_extractive
-from memory.token_counting import TokenCounter
+from memory.context.bible import BibleEntry, entries_at, load_bible
+from memory.context.context_shares import ContextShares
+from memory.context.pyramid import Pyramid
+from memory.context.summaries import refresh_extractive
+from memory.storage.name_index import NameIndex
+from memory.storage.store import ChunkRef, Document, ProjectStore
+from memory.text.token_counting import TokenCounter
 
 
 class Project:

@@ -14,11 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from memory.chunking import chunk_document
 from memory.errors import ManuscriptError
-from memory.extractive import summarize_text
-from memory.manuscript import parse_manuscript
 from memory.manuscript_files import read_manuscript_file
+from memory.text.chunking import chunk_document
+from memory.text.extractive import summarize_text
+from memory.text.manuscript import parse_manuscript
 
 WORDS_PER_CHUNK = 300
 _GUIDE = Path(__file__).with_name("training_readme.md")

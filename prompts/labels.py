@@ -15,7 +15,7 @@ SCENE = "Scene"
 NOW = "Now"
 
 MEMORY_LABELS = (CAST, EARLIER, BEFORE)
-"""The memory sections' labels (``memory.assembler``)."""
+"""The memory sections' labels (``memory.context.assembler``)."""
 NOTE_LABELS = (NOW, SCENE)
 """The outline note's labels (``engine.workflows.passage``)."""
 TEMPLATE_LABELS = ("Place", "Premise", "Synopsis", "Summary", "Passage")

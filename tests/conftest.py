@@ -101,7 +101,7 @@ def tokenizer(default_model_path: Path):
 
 
 def _imported(tmp_path_factory: pytest.TempPathFactory, corpus: Path, tokenizer, name: str):
-    from memory.bible import extract_bible
+    from memory.context.bible import extract_bible
     from memory.importer import import_manuscript
     from memory.project import Project
 

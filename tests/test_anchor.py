@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from memory.anchor import SEPARATOR_TOKENS, memory_anchor, recent_start
+from memory.context.anchor import SEPARATOR_TOKENS, memory_anchor, recent_start
 
 
 def _cost(tokens: list[int], start: int, stop: int, partial: int = 0) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from memory.assembler import ORDER, ContextShares, assemble
-from memory.cursor import cursor_at, end_of_manuscript
+from memory.context.assembler import ORDER, ContextShares, assemble
+from memory.context.cursor import cursor_at, end_of_manuscript
 from memory.errors import ProjectError
 from memory.project import Project
 
@@ -102,7 +102,7 @@ def test_positions_that_do_not_exist_are_explained(pride_project: Project) -> No
 
 
 def test_a_book_not_yet_begun_gets_its_cast_with_the_beat(tmp_path, tokenizer) -> None:
-    from memory.bible import BibleEntry, save_entry
+    from memory.context.bible import BibleEntry, save_entry
 
     project = Project.open(tmp_path / "new.draftsmith", tokenizer.count_tokens, create=True)
     save_entry(project.store, BibleEntry("Ada Fenn", aliases=["Ada"], pronouns="she/her", facts=["keeper of the light"],

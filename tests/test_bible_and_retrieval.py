@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from memory.bible import (
+from memory.context.bible import (
     BibleEntry,
     DatedFact,
     delete_entry,
@@ -15,10 +15,10 @@ from memory.bible import (
     load_bible,
     save_entry,
 )
+from memory.context.retrieval import focus_passages
 from memory.importer import import_text
 from memory.project import Project
-from memory.retrieval import focus_passages
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 
 def _holding(entries: list[BibleEntry], name: str) -> BibleEntry:
@@ -147,8 +147,8 @@ def test_a_writers_corrections_survive_a_reimport(tmp_path: Path, tokenizer) -> 
 def test_a_fact_holds_in_the_cast_line_from_its_chapter_on(tmp_path: Path, tokenizer) -> None:
     """Ada marries in chapter 3: the cast line of chapter 2 does not know it, that of chapter 4
     does, and a change nobody confirmed counts nowhere."""
-    from memory.assembler import assemble
-    from memory.cursor import cursor_at
+    from memory.context.assembler import assemble
+    from memory.context.cursor import cursor_at
 
     store = ProjectStore(tmp_path / "book.draftsmith", create=True)
     body = "\n\n".join(["Then Ada Quill walked home, and later Ada met Brom at the mill by the river. " * 10] * 3)
@@ -203,7 +203,7 @@ def test_focus_retrieval_respects_the_window(treasure_project: Project) -> None:
 
 
 def test_a_writers_edit_reaches_the_next_context(tmp_path: Path, tokenizer) -> None:
-    from memory.assembler import assemble
+    from memory.context.assembler import assemble
 
     store = ProjectStore(tmp_path / "book.draftsmith", create=True)
     text = "Chapter 1\n\n" + "Then Ada Quill walked home, and later Ada met Brom at the mill. " * 40

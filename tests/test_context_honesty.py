@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from memory.assembler import assemble
-from memory.bible import extract_bible
-from memory.cursor import cursor_at
+from memory.context.assembler import assemble
+from memory.context.bible import extract_bible
+from memory.context.cursor import cursor_at
 from memory.importer import import_text
-from memory.manuscript import normalise_paragraphs
 from memory.project import Project
+from memory.text.manuscript import normalise_paragraphs
 
 pytestmark = pytest.mark.model
 

@@ -9,7 +9,7 @@ from engine.backend.prompt_style import choose_prompt_style
 from engine.backend.protocol import PromptStyle, SamplingSettings
 from engine.models.gguf_info import GGUFInfo
 from engine.workflows.continuation import continue_passage
-from memory.token_fit import fit_head, fit_tail
+from memory.text.token_fit import fit_head, fit_tail
 
 
 @pytest.mark.model

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memory.bible import BibleEntry
+from memory.context.bible import BibleEntry
 from memory.continuity import continuity_report, loops, new_names, pronoun_flips, repeated_ngram_count, single_mentions
 
 FLIPPED = (
@@ -84,7 +84,7 @@ def test_new_names_are_those_sharing_no_word_with_a_known_name() -> None:
 def test_the_pronoun_of_a_speech_tag_is_the_speakers_in_every_reading() -> None:
     """'"Ada," said he' calls a man "he", not Ada: the drafting check reads speech tags as the bible
     does (``without_speech_tags``), so it does not rewrite a correct passage."""
-    from memory.text_analysis import without_speech_tags
+    from memory.text.text_analysis import without_speech_tags
 
     names, expected = {"Ada": "Ada Fenn", "Ada Fenn": "Ada Fenn"}, {"Ada Fenn": "she"}
     assert pronoun_flips('"Ada," said he, "the lamp is out." Tom looked at the sea.', names, expected) == {}

@@ -15,12 +15,12 @@ import pytest
 
 from engine.backend.protocol import BackendCapabilities, GenerationStats, ModelIdentity, PromptStyle, SamplingSettings
 from engine.workflows.drafting import PASSAGE_ATTEMPTS, STRAY_NAMES, BeatNotWritten, draft
-from memory.bible import BibleEntry, save_entry
+from memory.context.bible import BibleEntry, save_entry
 from memory.continuity import names_used, new_names
 from memory.drafts import chapter_document, drafted_passages
 from memory.editing import save_document_text
-from memory.outline_store import PlannedNode, add_children, create_book, load_outline
 from memory.project import Project
+from memory.storage.outline_store import PlannedNode, add_children, create_book, load_outline
 from prompts import RenderedPrompt
 
 WANDERING = ("The lighthouse was built in 1826 by an immigrant from Bremen. It stands on a granite shelf "
@@ -197,7 +197,7 @@ def test_a_drafted_passage_records_the_try_that_wrote_it(one_beat, written, kept
     """The record names the kept try's seed and prompt, not those of the last try sent."""
     import hashlib
 
-    from memory.provenance import AS_WRITTEN, origins
+    from memory.storage.provenance import AS_WRITTEN, origins
 
     project, beat_id = one_beat
     backend = ScriptedFakeBackend(written, PromptStyle.CHAT)

@@ -17,7 +17,7 @@ from engine.workflows.exporting import ExportOptions, ExportTargetError, export_
 from engine.workflows.importing import import_into_project
 from engine.workflows.prose_markup import blocks
 from memory.errors import ProjectError
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 
@@ -124,7 +124,7 @@ def test_a_word_or_epub_export_never_replaces_a_file_unasked(treasure: Path, tmp
 
 
 def test_a_markdown_export_carries_its_provenance_beside_it(tmp_path: Path, default_model_path: Path) -> None:
-    from memory.provenance import record_passage
+    from memory.storage.provenance import record_passage
 
     book = tmp_path / "book.md"
     book.write_text("# Chapter 1\n\nAda climbed the stairs. The lamp was cold.\n")
@@ -143,7 +143,7 @@ def test_a_markdown_export_carries_its_provenance_beside_it(tmp_path: Path, defa
     assert record["status"] == "as written" and record["record"]["model"] == "a model"
     import_into_project(str(outcome.project_file), tmp_path / "out.md")  # re-imported: the record stays
     with ProjectStore(outcome.project_file, read_only=True) as store:
-        from memory.provenance import origins
+        from memory.storage.provenance import origins
 
         [kept] = origins(store, store.chapters()[0].id)
     assert kept.text == "The lamp was cold." and kept.status == "as written"

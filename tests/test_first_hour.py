@@ -30,7 +30,7 @@ from engine.backend.protocol import SamplingSettings
 from engine.scratch_page import load_scratch
 from engine.workflows.continuation import context_budget
 from memory.importer import import_manuscript
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 from tests.fakes import FakeBackend
 from tests.test_write_screen import wait_until
 

@@ -17,15 +17,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from memory.chunking import chunk_document
 from memory.errors import ManuscriptError
 from memory.export import export_manuscript
-from memory.headings import find_headings
 from memory.importer import import_text
-from memory.manuscript import parse_manuscript
-from memory.printable import control_characters, without_control_characters
-from memory.store import ProjectStore
-from memory.text_normalize import decode_manuscript
+from memory.storage.store import ProjectStore
+from memory.text.chunking import chunk_document
+from memory.text.headings import find_headings
+from memory.text.manuscript import parse_manuscript
+from memory.text.printable import control_characters, without_control_characters
+from memory.text.text_normalize import decode_manuscript
 
 settings.register_profile("ci", max_examples=150, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from engine.projects import open_project
-from memory.bible import bible_pending, load_bible
+from memory.context.bible import bible_pending, load_bible
 from memory.importer import import_decoded
-from memory.manuscript import parse_manuscript
 from memory.manuscript_files import read_manuscript_file
-from memory.store import ProjectStore
-from memory.text_normalize import decode_manuscript
-from memory.writer_lock import ProjectBusyError, lock_path
+from memory.storage.store import ProjectStore
+from memory.storage.writer_lock import ProjectBusyError, lock_path
+from memory.text.manuscript import parse_manuscript
+from memory.text.text_normalize import decode_manuscript
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_a_killed_writer_leaves_the_project_free(tmp_path: Path) -> None:
     project = tmp_path / "held.draftsmith"
     ProjectStore(project, create=True).close()
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom memory.store import ProjectStore\n"
+        "import sys, time\nfrom memory.storage.store import ProjectStore\n"
         f"store = ProjectStore({str(project)!r})\nprint('held', flush=True)\ntime.sleep(600)\n")],
         stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     assert holder.stdout.readline().strip() == "held"
@@ -104,7 +104,7 @@ def test_a_reimport_cut_off_before_its_bible_gets_the_new_books_bible(tmp_path: 
     project, _ = open_project(str(project_file), create=True)
     try:
         import_decoded(project.store, read_manuscript_file(old), old, tokenizer.count_tokens)
-        from memory.bible import extract_bible
+        from memory.context.bible import extract_bible
 
         extract_bible(project.store)
         assert any("Okafor" in " ".join(entry.all_names()) for entry in load_bible(project.store))

@@ -22,8 +22,8 @@ from app.cli import main
 from engine.paths import draftsmith_paths
 from engine.workflows.exporting import EXPORT_FORMATS, ExportOptions, export_bytes
 from engine.workflows.importing import import_into_project
-from memory.printable import control_characters, plain_name, safe_for_terminal, shown, without_control_characters
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
+from memory.text.printable import control_characters, plain_name, safe_for_terminal, shown, without_control_characters
 
 HOSTILE = "It was\x00 a dark\x07 night;\x0b the \x1b[2Jrain\x01 fell\x7f \x85hard\ufffe.\udcff"
 PROSE = "\n\n".join(["She walked along the river for a long while, thinking of nothing at all."] * 20)

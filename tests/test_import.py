@@ -12,7 +12,7 @@ from memory.export import export_manuscript
 from memory.importer import import_manuscript, import_text
 from memory.manuscript_files import MAX_MANUSCRIPT_BYTES
 from memory.project import Project
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 
 def headings_table(corpus: Path, name: str) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from memory.errors import ProjectError
-from memory.outline_store import (
+from memory.storage.outline_store import (
     PlannedNode,
     add_children,
     create_book,
@@ -17,7 +17,7 @@ from memory.outline_store import (
     replace_children,
     update_node,
 )
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_nested_transactions_roll_back_together(store: ProjectStore) -> None:
 
 def test_the_planner_reads_premise_genre_ancestors_neighbours_and_cast(tmp_path: Path) -> None:
     from engine.workflows.planning import planning_context
-    from memory.bible import BibleEntry, save_entry
+    from memory.context.bible import BibleEntry, save_entry
     from memory.project import Project
 
     project = Project.open(tmp_path / "plan.draftsmith", lambda text: len(text.split()), create=True)

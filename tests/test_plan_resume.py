@@ -19,8 +19,8 @@ from engine.backend.protocol import GenerationStats, PromptStyle, SamplingSettin
 from engine.errors import BackendError
 from engine.workflows.drafting import beats_to_plan, plan_beats
 from engine.workflows.outline_schema import complete_items
-from memory.outline_store import PlannedNode, add_children, create_book, load_outline, update_node
 from memory.project import Project
+from memory.storage.outline_store import PlannedNode, add_children, create_book, load_outline, update_node
 from prompts import RenderedPrompt
 
 SYNOPSES = {

@@ -15,8 +15,8 @@ from engine.workflows.passage import outline_note
 from engine.workflows.passage_cleaning import scaffolding_in
 from engine.workflows.planning import expand_node, plan_children
 from memory.drafts import drafted_passages
-from memory.outline_store import PlannedNode, add_children, create_book, load_outline
 from memory.project import Project
+from memory.storage.outline_store import PlannedNode, add_children, create_book, load_outline
 
 PREMISE = ("An orphaned mapmaker, Wren Calder, crosses a desert with a smuggler, Jonas Vale, "
            "to deliver a map that could start a war.")

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from engine.workflows.keeping import keep_continuation
-from memory.assembler import ContextShares, assemble
-from memory.bible import extract_bible
-from memory.cursor import cursor_at, cursor_at_offset
+from memory.context.assembler import ContextShares, assemble
+from memory.context.bible import extract_bible
+from memory.context.cursor import cursor_at, cursor_at_offset
 from memory.importer import import_manuscript
-from memory.manuscript import paragraph_spans
 from memory.project import Project
+from memory.text.manuscript import paragraph_spans
 from memory.write_journal import start_journal
 
 BUDGETS = (1024, 3840)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from memory.chunking import chunk_document
+from memory.context.pyramid import Pyramid
+from memory.context.summaries import stale_groups, summary_status
 from memory.importer import import_text
 from memory.project import Project
-from memory.pyramid import Pyramid
-from memory.store import ProjectStore
-from memory.summaries import stale_groups, summary_status
+from memory.storage.store import ProjectStore
+from memory.text.chunking import chunk_document
 
 
 @pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from engine.workflows.summarize import summarize_project
+from memory.context.summaries import MODEL, summary_status
 from memory.importer import import_text
 from memory.project import Project
-from memory.store import ProjectStore
-from memory.summaries import MODEL, summary_status
+from memory.storage.store import ProjectStore
 
 
 def opening_chapters(corpus: Path, count: int) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from memory.extractive import summarize_text
-from memory.text_analysis import (
+from memory.text.extractive import summarize_text
+from memory.text.text_analysis import (
     name_mentions,
     names_in,
     pronoun_counts,

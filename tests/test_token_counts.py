@@ -9,7 +9,7 @@ import llama_cpp
 import pytest
 
 from engine.tokenizer import line_breaks_stand_alone
-from memory.chunking import chunk_document
+from memory.text.chunking import chunk_document
 
 pytestmark = pytest.mark.model
 

@@ -15,8 +15,8 @@ from app.screens.workspace import WorkspaceScreen
 from app.widgets.binder import Binder, BinderItem
 from assets import SAMPLE_MANUSCRIPT
 from memory.importer import import_manuscript
-from memory.outline_store import PlannedNode, add_children, create_book
-from memory.store import ProjectStore
+from memory.storage.outline_store import PlannedNode, add_children, create_book
+from memory.storage.store import ProjectStore
 from tests.fakes import FakeBackend
 from tests.test_write_screen import wait_until
 
@@ -262,7 +262,7 @@ async def test_the_models_screen_offers_models_found_on_disk(sample_project: Pat
 
 async def test_a_kept_version_records_what_produced_it_and_an_edit_marks_it(sample_project: Path) -> None:
     from engine.provenance import passage_origins
-    from memory.provenance import AS_WRITTEN, EDITED
+    from memory.storage.provenance import AS_WRITTEN, EDITED
 
     app = DraftsmithApp(lambda progress, **_: FakeBackend(), project=sample_project)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -332,7 +332,7 @@ async def test_other_versions_are_kept_across_a_restart_and_swapped_in_with_undo
 
 def test_a_deleted_alternative_is_gone_and_nothing_else(sample_project: Path, capsys) -> None:
     from app.cli import main
-    from memory.provenance import keep_alternatives, origins, record_passage
+    from memory.storage.provenance import keep_alternatives, origins, record_passage
 
     with ProjectStore(sample_project) as store:
         chapter = store.chapters()[0]
@@ -370,9 +370,9 @@ async def test_a_kept_rewrite_records_its_kind(sample_project: Path) -> None:
 
 async def test_ctrl_b_drafts_with_the_same_checks_as_the_draft_command(sample_project: Path) -> None:
     """A first passage about nobody the beat names is written again, in the app as in `draftsmith draft`."""
-    from memory.bible import BibleEntry, save_entry
-    from memory.outline_store import load_outline
-    from memory.provenance import origins
+    from memory.context.bible import BibleEntry, save_entry
+    from memory.storage.outline_store import load_outline
+    from memory.storage.provenance import origins
     from tests.test_drafting_retries import ON_TOPIC, WANDERING, ScriptedFakeBackend
 
     with ProjectStore(sample_project) as store:
@@ -402,7 +402,7 @@ async def test_ctrl_b_drafts_with_the_same_checks_as_the_draft_command(sample_pr
 
 async def test_the_writer_confirms_a_change_and_removes_an_entry_in_the_bible_tab(sample_project: Path) -> None:
     """C on a row with a proposed change confirms it; Delete removes an entry for good."""
-    from memory.bible import BibleEntry, DatedFact, extract_bible, load_bible, rejected_names, save_entry
+    from memory.context.bible import BibleEntry, DatedFact, extract_bible, load_bible, rejected_names, save_entry
 
     with ProjectStore(sample_project) as store:
         extract_bible(store)  # as an import does; the entries below stand for what it might find

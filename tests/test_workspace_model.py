@@ -10,8 +10,8 @@ import pytest
 
 from app.main_app import DraftsmithApp
 from app.screens.planning import PlanningScreen
-from memory.outline_store import load_outline
-from memory.store import ProjectStore
+from memory.storage.outline_store import load_outline
+from memory.storage.store import ProjectStore
 from tests.test_workspace import open_workspace, sample_project, stored_text  # noqa: F401 (fixture)
 from tests.test_write_screen import wait_until
 
@@ -210,7 +210,7 @@ async def test_the_app_shows_the_style_fidelity_of_each_paragraph(sample_project
 async def test_ctrl_g_writes_with_the_projects_style(sample_project: Path, llama_backend, default_model_path,
                                                      tmp_path: Path) -> None:
     """After `draftsmith style use NAME:0.8`, the app writes with the adapter on, and the record says so."""
-    from memory.provenance import origins
+    from memory.storage.provenance import origins
 
     app = app_on(sample_project, llama_backend)
     with project_style(sample_project, llama_backend, default_model_path, tmp_path, "app-voice", 0.8,

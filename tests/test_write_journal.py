@@ -9,7 +9,7 @@ import pytest
 from engine.workflows.keeping import keep_continuation
 from memory.editing import save_document_text
 from memory.project import Project
-from memory.store import Document
+from memory.storage.store import Document
 from memory.write_journal import start_journal, unfinished_journal
 
 pytestmark = pytest.mark.model

@@ -134,7 +134,7 @@ def test_the_recorded_try_written_again_gives_the_kept_text(project: Path, llama
     from engine.workflows.writing_session import write_and_keep
     from memory.editing import save_document_text
     from memory.project import Project
-    from memory.provenance import origins
+    from memory.storage.provenance import origins
     from memory.write_journal import start_journal
 
     opened = Project.open(project, llama_backend.count_tokens)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from engine.backend.banned_phrases import compile_bans
 from engine.backend.protocol import Backend, PromptStyle, SamplingSettings, unapplied
 from engine.sampler_presets import PRESETS, project_sampler
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:

@@ -22,8 +22,8 @@ from engine.workflows.outline_edits import (
 )
 from engine.workflows.outline_edits import node as outline_node
 from engine.workflows.planning import expand_node
-from memory.outline import LEVELS, Outline
 from memory.project import Project
+from memory.storage.outline import LEVELS, Outline
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:

@@ -28,12 +28,12 @@ from engine.workflows.exporting import (
 )
 from engine.workflows.importing import import_into_project
 from engine.workflows.summarize import summarize_project
-from memory.bible import KINDS, load_bible
-from memory.printable import shown
-from memory.store import ProjectStore
-from memory.store_files import ProjectReadOnlyError
-from memory.summaries import summary_status
-from memory.writer_lock import ProjectBusyError
+from memory.context.bible import KINDS, load_bible
+from memory.context.summaries import summary_status
+from memory.storage.store import ProjectStore
+from memory.storage.store_files import ProjectReadOnlyError
+from memory.storage.writer_lock import ProjectBusyError
+from memory.text.printable import shown
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from engine.backend.banned_phrases import WORN_PHRASES, compile_bans
 from engine.projects import project_path
 from engine.sampler_presets import PRESETS, project_sampler, save_project_sampler
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:

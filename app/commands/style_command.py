@@ -24,8 +24,8 @@ from engine.styles import (
 )
 from engine.workflows.style_compare import compare_scales
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
-from memory.manuscript import paragraph_spans
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
+from memory.text.manuscript import paragraph_spans
 from memory.training_data import write_dataset
 
 

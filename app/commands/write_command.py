@@ -31,7 +31,7 @@ from engine.runtime import open_backend
 from engine.session import use_project_styles, writing_model
 from engine.workflows.continuation import Place, continue_in_project, continue_passage
 from engine.workflows.writing_session import WriteJournal, WriteStep, write_and_keep, writing_run
-from memory.cursor import position_at
+from memory.context.cursor import position_at
 from memory.project import Project
 
 

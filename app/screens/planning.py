@@ -32,8 +32,8 @@ from engine.workflows.outline_edits import (
     update_node,
 )
 from engine.workflows.planning import plan_children
-from memory.outline import Outline, child_level
 from memory.project import Project
+from memory.storage.outline import Outline, child_level
 
 
 @dataclass

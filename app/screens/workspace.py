@@ -37,8 +37,8 @@ from engine.session import styles_to_change, use_project_styles
 from engine.workflows.bible_edits import confirm_changes, remove_entry
 from engine.workflows.manuscript_edits import save_chapter_text
 from engine.workflows.outline_edits import load_outline
-from memory.outline import Outline
 from memory.project import Project
+from memory.storage.outline import Outline
 
 AUTOSAVE_SECONDS = 1.0
 

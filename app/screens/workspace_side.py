@@ -20,7 +20,7 @@ from engine.provenance import AS_WRITTEN, origins_at_offset
 from engine.styles import adapters_for, project_styles
 from engine.workflows.continuation import Place, inspect_context
 from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
-from memory.manuscript import paragraph_spans
+from memory.text.manuscript import paragraph_spans
 
 
 class SidePanelActions:

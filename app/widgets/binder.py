@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
 
-from memory.outline import Outline
-from memory.store import Document
+from memory.storage.outline import Outline
+from memory.storage.store import Document
 
 STATUS_MARKS = {"planned": "○", "drafted": "●", "revised": "◆"}
 

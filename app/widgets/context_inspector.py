@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, ProgressBar, Static
 
-from memory.assembler import AssembledContext
+from memory.context.assembler import AssembledContext
 
 
 class ContextInspector(Vertical):

@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from app.widgets.context_inspector import ContextInspector
 from engine.workflows.style_fidelity import ParagraphFidelity
-from memory.bible import BibleEntry
-from memory.outline import Outline, OutlineNode
+from memory.context.bible import BibleEntry
+from memory.storage.outline import Outline, OutlineNode
 
 
 class BibleTable(DataTable):

@@ -12,7 +12,7 @@ from pathlib import Path
 from engine.errors import ModelFileError
 from engine.models.gguf_header import GGUFTruncatedError
 from engine.models.gguf_info import GGUFInfo, human_size, read_gguf_info
-from memory.file_kinds import regular_file
+from memory.storage.file_kinds import regular_file
 
 GGUF_MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)

@@ -1,15 +1,15 @@
 """The writer's changes to the story bible, as the app and the command line make them.
 
 Each is one call that changes the project and says what it did; the writer's word is
-final (``memory.bible``): a removed entry is not found again, a confirmed change of name
+final (``memory.context.bible``): a removed entry is not found again, a confirmed change of name
 holds from its chapter on, and an entry the writer set is never overwritten.
 """
 
 from __future__ import annotations
 
-from memory.bible import BibleEntry, DatedFact, confirm_proposals, delete_entry, load_bible, save_entry
+from memory.context.bible import BibleEntry, DatedFact, confirm_proposals, delete_entry, load_bible, save_entry
 from memory.errors import ProjectError
-from memory.store import ProjectStore
+from memory.storage.store import ProjectStore
 
 
 def confirm_changes(store: ProjectStore, name: str) -> BibleEntry:

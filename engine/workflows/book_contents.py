@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, replace
 
 from memory.errors import ProjectError
-from memory.outline_store import load_outline
-from memory.printable import without_control_characters
-from memory.store import Document, ProjectStore
+from memory.storage.outline_store import load_outline
+from memory.storage.store import Document, ProjectStore
+from memory.text.printable import without_control_characters
 
 AUTHOR_SETTING = "book.author"
 LANGUAGE_SETTING = "book.language"

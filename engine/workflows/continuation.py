@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import PromptTooLongError
 from engine.provenance import note_prompt
-from memory.assembler import AssembledContext, assemble
-from memory.cursor import Cursor, cursor_at, cursor_at_offset
+from memory.context.assembler import AssembledContext, assemble
+from memory.context.cursor import Cursor, cursor_at, cursor_at_offset
 from memory.project import Project
-from memory.token_fit import fit_tail
+from memory.text.token_fit import fit_tail
 from prompts import RenderedPrompt, render
 
 TEMPLATE_ALLOWANCE = 96

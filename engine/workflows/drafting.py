@@ -24,12 +24,12 @@ from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.passage_cleaning import is_commentary
 from engine.workflows.planning import plan_children
-from memory.bible import BibleEntry, entries_mentioned
+from memory.context.bible import BibleEntry, entries_mentioned
 from memory.continuity import bible_pronoun_flips, book_names, new_names
 from memory.drafts import chapter_document
-from memory.outline import Outline, OutlineNode
-from memory.outline_store import add_children, load_outline
 from memory.project import Project
+from memory.storage.outline import Outline, OutlineNode
+from memory.storage.outline_store import add_children, load_outline
 
 PASSAGE_ATTEMPTS = 3
 REWRITES = 1

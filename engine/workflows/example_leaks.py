@@ -13,7 +13,7 @@ import re
 from difflib import SequenceMatcher
 from functools import cache
 
-from memory.text_analysis import NOT_NAMES
+from memory.text.text_analysis import NOT_NAMES
 from prompts import render, template_placeholders
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:['\u2019][a-z]+)?\b")

@@ -22,10 +22,10 @@ from engine.workflows.docx_export import docx_bytes
 from engine.workflows.epub_export import epub_bytes
 from memory.errors import DraftsmithError
 from memory.export import export_documents
-from memory.provenance import origins
-from memory.store import ProjectStore
-from memory.store_files import is_sqlite_file, project_files
-from memory.writer_lock import lock_path
+from memory.storage.provenance import origins
+from memory.storage.store import ProjectStore
+from memory.storage.store_files import is_sqlite_file, project_files
+from memory.storage.writer_lock import lock_path
 
 EXPORT_FORMATS = ("md", "txt", "docx", "epub")
 

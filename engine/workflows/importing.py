@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.projects import open_project, project_path
-from memory.bible import extract_bible
+from memory.context.bible import extract_bible
 from memory.importer import ImportReport, import_decoded
 from memory.manuscript_files import read_manuscript_file
 from memory.project import Project

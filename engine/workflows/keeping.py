@@ -17,15 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from memory.bible import extract_bible
+from memory.context.bible import extract_bible
 from memory.drafts import PASSAGE_SEPARATOR, chapter_document, record_draft
 from memory.editing import save_document_text
-from memory.extractive import shorten
-from memory.outline import OutlineNode
-from memory.outline_store import load_outline, update_node
 from memory.project import Project
-from memory.provenance import keep_alternatives, record_passage
-from memory.store import Document
+from memory.storage.outline import OutlineNode
+from memory.storage.outline_store import load_outline, update_node
+from memory.storage.provenance import keep_alternatives, record_passage
+from memory.storage.store import Document
+from memory.text.extractive import shorten
 from memory.write_journal import WriteJournal, continued, save_journal
 
 

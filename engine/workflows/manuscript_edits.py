@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from memory.drafts import chapter_document
 from memory.editing import save_document_text
-from memory.outline import OutlineNode
 from memory.project import Project
-from memory.store import Document
+from memory.storage.outline import OutlineNode
+from memory.storage.store import Document
 
 
 def save_chapter_text(project: Project, document_id: int, text: str, keep_version: bool = False) -> bool:

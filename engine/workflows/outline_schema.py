@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from memory.outline import OutlineNode
-from memory.outline_store import PlannedNode
+from memory.storage.outline import OutlineNode
+from memory.storage.outline_store import PlannedNode
 
 TITLE_CHARS = 60
 SYNOPSIS_CHARS = {"act": 240, "chapter": 240, "scene": 200, "beat": 160}

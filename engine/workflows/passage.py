@@ -18,11 +18,11 @@ from engine.backend.protocol import Backend, PromptStyle, SamplingSettings
 from engine.provenance import note_prompt
 from engine.workflows.continuation import context_budget, context_sections, fitted_to_backend
 from engine.workflows.passage_cleaning import clean_passage, trim_to_sentence
-from memory.assembler import assemble
-from memory.cursor import cursor_at_offset
-from memory.outline import Outline, OutlineNode
+from memory.context.assembler import assemble
+from memory.context.cursor import cursor_at_offset
 from memory.project import Project
-from memory.store import Document
+from memory.storage.outline import Outline, OutlineNode
+from memory.storage.store import Document
 from prompts import render
 from prompts.labels import NOW, SCENE
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from memory.text_analysis import sentence_ends, sentences, split_sentences
+from memory.text.text_analysis import sentence_ends, sentences, split_sentences
 from prompts.labels import ALL_LABELS
 
 _NOTE = re.compile(r"\[[^\]]*\]?")

@@ -27,11 +27,11 @@ from engine.workflows.outline_schema import (
     parse_children,
     planned_node,
 )
-from memory.bible import load_bible
-from memory.outline import PLURALS, Outline, OutlineNode, child_level
-from memory.outline_store import PlannedNode, add_children, load_outline, replace_children
-from memory.outline_store import node as outline_node
+from memory.context.bible import load_bible
 from memory.project import Project
+from memory.storage.outline import PLURALS, Outline, OutlineNode, child_level
+from memory.storage.outline_store import PlannedNode, add_children, load_outline, replace_children
+from memory.storage.outline_store import node as outline_node
 from prompts import render
 from prompts.labels import CAST
 

@@ -15,7 +15,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.errors import DraftsmithError
 from engine.provenance import note_prompt
 from engine.workflows.continuation import context_budget
-from memory.token_fit import fit_tail
+from memory.text.token_fit import fit_tail
 from prompts import render
 
 TASKS = ("rewrite", "describe", "expand")

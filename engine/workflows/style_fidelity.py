@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine.backend.llama_backend import LlamaBackend
 from engine.errors import StyleError
-from memory.token_fit import fit_head, fit_tail
+from memory.text.token_fit import fit_head, fit_tail
 
 CONTEXT_TOKENS = 96
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 
 from engine.backend.protocol import Backend, SamplingSettings
 from engine.workflows.example_leaks import example_bans, leaked_from_examples
-from memory.extractive import shorten
+from memory.context.pyramid import Group
+from memory.context.summaries import MODEL, groups_to_summarize
 from memory.project import Project
-from memory.pyramid import Group
-from memory.summaries import MODEL, groups_to_summarize
-from memory.token_fit import fit_head
+from memory.text.extractive import shorten
+from memory.text.token_fit import fit_head
 from prompts import render
 
 SUMMARY_SETTINGS = SamplingSettings(max_tokens=60, temperature=0.2, top_p=0.9, repeat_penalty=1.05,

@@ -2,7 +2,7 @@
 
 ``FormReading`` holds the forms of one manuscript, the sentences that name them and the
 pronouns those sentences use; ``join_forms`` applies the rules of
-``memory.bible_extraction``'s docstring, in order, to a union-find of forms.
+``memory.context.bible_extraction``'s docstring, in order, to a union-find of forms.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter, defaultdict
 
-from memory.name_forms import (
+from memory.context.name_forms import (
     PLACE_WORDS,
     FormJoins,
     NameForm,
@@ -20,7 +20,7 @@ from memory.name_forms import (
     given_of,
     same_given_name,
 )
-from memory.text_analysis import NameMention, gendered_pronouns, pronoun_set, sentence_spans, without_speech_tags
+from memory.text.text_analysis import NameMention, gendered_pronouns, pronoun_set, sentence_spans, without_speech_tags
 
 GIVEN_SHARE = 0.75
 """A bare given name is one full name's person when that full name holds this share of its uses."""

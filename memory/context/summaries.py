@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memory.extractive import summarize_summaries, summarize_text
-from memory.pyramid import Group, Pyramid
-from memory.store import ProjectStore
+from memory.context.pyramid import Group, Pyramid
+from memory.storage.store import ProjectStore
+from memory.text.extractive import summarize_summaries, summarize_text
 
 EXTRACTIVE = "extractive"
 MODEL = "model"

@@ -1,6 +1,6 @@
 """Finding the story bible's entries in a manuscript, without a model: who is who.
 
-Every naming of somebody or somewhere (``memory.text_analysis.name_mentions``) is a
+Every naming of somebody or somewhere (``memory.text.text_analysis.name_mentions``) is a
 *form*: "Mr. Darcy", "Darcy", "Miss Elizabeth Bennet", "Lizzy", "Netherfield Park".
 Forms are joined into entries by the conventions novels are written in:
 
@@ -31,9 +31,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from memory.name_forms import FormJoins, decided, is_name, name_evidence, tally_forms
-from memory.name_reading import FormReading
-from memory.text_analysis import (
+from memory.context.name_forms import FormJoins, decided, is_name, name_evidence, tally_forms
+from memory.context.name_reading import FormReading
+from memory.text.text_analysis import (
     CLASS_PRONOUNS,
     TITLE_CLASSES,
     gendered_pronouns,

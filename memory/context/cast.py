@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memory.bible import BibleEntry, last_mentions
-from memory.name_index import NameUse
-from memory.text_analysis import TITLES
+from memory.context.bible import BibleEntry, last_mentions
+from memory.storage.name_index import NameUse
+from memory.text.text_analysis import TITLES
 
 MIN_USES = 3
 """Mid-sentence uses before a name is a member of the cast, as for a bible entry."""

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from memory.errors import ProjectError
-from memory.outline import LEVELS, Outline, OutlineNode, child_level
-from memory.outline_check import check_tree
-from memory.store import ProjectStore, now
+from memory.storage.outline import LEVELS, Outline, OutlineNode, child_level
+from memory.storage.outline_check import check_tree
+from memory.storage.store import ProjectStore, now
 
 EDITABLE = ("title", "synopsis", "characters", "place", "target_words", "status")
 

@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from memory.store import ChunkRef
+from memory.storage.store import ChunkRef
 
 MAX_FANIN = 4
 CHAPTER_BOUND_LEVELS = 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from memory.text_analysis import sentence_ends, sentence_starts
+from memory.text.text_analysis import sentence_ends, sentence_starts
 
 TokenCounter = Callable[[str], int]
 _MAX_STEPS = 12

@@ -4,7 +4,7 @@ A *form* is one spelling with its title ("Mr. Darcy", "Darcy", "Lizzy", "Netherf
 Park"), tallied over the text: how often it is written, how often in mid-sentence,
 after "in" or "at", after "the". The helpers here read a form's words (its given and
 family names, whether it is a name at all, whether two given names are one) and know
-nothing of how forms join into people (``memory.name_reading``).
+nothing of how forms join into people (``memory.context.name_reading``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from memory.text_analysis import NOT_NAMES, PARTICLES, TITLE_CLASSES, NameMention
+from memory.text.text_analysis import NOT_NAMES, PARTICLES, TITLE_CLASSES, NameMention
 
 PLACE_WORDS = frozenset(
     "Lodge Park Hall House Street Island Inlet Dock Abbey Castle Court Manor Road Lane Square Bay Harbour "

@@ -32,16 +32,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from memory.anchor import memory_anchor, recent_start
-from memory.bible import BibleEntry, entries_mentioned, rejected_names
-from memory.cast import CastMember, cast_before, cast_named_in
-from memory.context_shares import ContextShares
-from memory.cursor import Cursor, end_of_manuscript
-from memory.extractive import whole_sentences
+from memory.context.anchor import memory_anchor, recent_start
+from memory.context.bible import BibleEntry, entries_mentioned, rejected_names
+from memory.context.cast import CastMember, cast_before, cast_named_in
+from memory.context.context_shares import ContextShares
+from memory.context.cursor import Cursor, end_of_manuscript
+from memory.context.pyramid import Group
+from memory.context.retrieval import focus_passages
 from memory.project import Project
-from memory.pyramid import Group
-from memory.retrieval import focus_passages
-from memory.token_fit import fit_tail, fit_whole_sentences
+from memory.text.extractive import whole_sentences
+from memory.text.token_fit import fit_tail, fit_whole_sentences
 from prompts.labels import BEFORE, CAST, EARLIER, bracketed
 
 SEPARATOR = "\n\n"

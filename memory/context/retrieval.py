@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from memory.extractive import shorten
 from memory.project import Project
-from memory.text_analysis import sentences
+from memory.text.extractive import shorten
+from memory.text.text_analysis import sentences
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from memory.errors import ManuscriptError
-from memory.printable import control_characters, without_control_characters
+from memory.text.printable import control_characters, without_control_characters
 
 _SAMPLE = 8192
 

@@ -19,8 +19,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from memory.store import ProjectStore, now
-from memory.text_analysis import split_sentences
+from memory.storage.store import ProjectStore, now
+from memory.text.text_analysis import split_sentences
 
 AS_WRITTEN = "as written"
 EDITED = "edited since"

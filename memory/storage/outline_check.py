@@ -10,7 +10,7 @@ loads, and the writer is told which nodes to mend.
 from __future__ import annotations
 
 from memory.errors import ProjectError
-from memory.outline import LEVELS, OutlineNode
+from memory.storage.outline import LEVELS, OutlineNode
 
 _MEND = "mend it in the project file, or restore a backup"
 

@@ -1,6 +1,6 @@
 """The story bible: characters, places, groups and things, with aliases and facts.
 
-Entries are found automatically from the manuscript (``memory.bible_extraction``) and
+Entries are found automatically from the manuscript (``memory.context.bible_extraction``) and
 always editable by the writer. The writer wins: an entry the writer set is never
 overwritten by a later extraction, a name it claims is taken from any found entry, and
 an entry the writer removed is not found again. The assembler includes the entries
@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
-from memory.bible_extraction import find_entries
-from memory.store import ProjectStore, now
+from memory.context.bible_extraction import find_entries
+from memory.storage.store import ProjectStore, now
 
 MIN_MENTIONS = 3
 LINE_ALIASES = 3

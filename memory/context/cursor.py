@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from memory.errors import ProjectError
-from memory.manuscript import paragraph_spans
 from memory.project import Project
+from memory.text.manuscript import paragraph_spans
 
 
 @dataclass(frozen=True)

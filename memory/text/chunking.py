@@ -18,8 +18,8 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from memory.manuscript import paragraph_spans
-from memory.text_analysis import sentence_starts
+from memory.text.manuscript import paragraph_spans
+from memory.text.text_analysis import sentence_starts
 
 TokenCounter = Callable[[str], int]
 DEFAULT_CHUNK_TOKENS = 256

@@ -9,7 +9,7 @@ of the budget and keep names in view.
 
 from __future__ import annotations
 
-from memory.text_analysis import names_in, sentences
+from memory.text.text_analysis import names_in, sentences
 
 MAX_WORDS = 28
 def _score(sentence: str) -> float:

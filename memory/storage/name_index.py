@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from memory.store import ChunkRef
-from memory.text_analysis import names_in
+from memory.storage.store import ChunkRef
+from memory.text.text_analysis import names_in
 
 STRIDE = 64
 """Chunks between running totals: a question adds up at most this many chunks."""

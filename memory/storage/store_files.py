@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from memory.errors import ProjectError
-from memory.file_kinds import kind_of
+from memory.storage.file_kinds import kind_of
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 

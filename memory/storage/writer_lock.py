@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 from memory.errors import ProjectError
-from memory.file_kinds import kind_of
+from memory.storage.file_kinds import kind_of
 
 try:  # POSIX
     import fcntl

@@ -19,11 +19,11 @@ from typing import Any
 
 import sqlite_utils
 
-from memory.chunking import Chunk
 from memory.errors import ProjectError
-from memory.migrations import check_schema_current, migrate
-from memory.store_files import check_project_path, check_writable, open_error, project_files
-from memory.writer_lock import ProjectBusyError, WriterLock
+from memory.storage.migrations import check_schema_current, migrate
+from memory.storage.store_files import check_project_path, check_writable, open_error, project_files
+from memory.storage.writer_lock import ProjectBusyError, WriterLock
+from memory.text.chunking import Chunk
 
 APP_MARKER = "draftsmith-project"
 
