@@ -8,7 +8,7 @@ penalty over the call's last 64 tokens, nothing else.
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 
 from engine.backend.protocol import SamplingSettings
 from memory.errors import ProjectError
@@ -95,7 +95,3 @@ def save_project_sampler(store: ProjectStore, preset: str | None = None, ban: li
     with store.transaction():
         store.set_setting(SETTING, stored)
     return stored
-
-
-def setting_names() -> list[str]:
-    return [f.name for f in fields(SamplingSettings)]

@@ -59,9 +59,3 @@ def runs(paragraph: str) -> Iterator[Run]:
     if position < len(paragraph):
         yield Run(paragraph[position:])
 
-
-def as_underscored(block: Block) -> str:
-    """A block back as the manuscript's own text (italics as ``_underscores_``), for round trips."""
-    if block.is_scene_break:
-        return block.marker or "* * *"
-    return "".join(f"_{run.text}_" if run.italic else run.text for run in block.runs)
