@@ -28,14 +28,14 @@ from app.screens.workspace import WorkspaceScreen
 from app.screens.write_screen import WriteScreen
 from assets import STYLES_DIR
 from engine.backend.protocol import Backend, SamplingSettings
+from engine.edits.importing import import_into_project
+from engine.edits.outline_edits import load_outline
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
+from engine.export.exporting import ExportOptions, export_to_file, free_export_path
 from engine.projects import open_project, project_path
 from engine.recent_projects import remember_project
 from engine.sampler_presets import PRESET_ABOUT, project_sampler, save_project_sampler
-from engine.workflows.exporting import ExportOptions, export_to_file, free_export_path
-from engine.workflows.importing import import_into_project
-from engine.workflows.outline_edits import load_outline
 from memory.project import Project
 
 BackendLoader = Callable[..., Backend]

@@ -40,9 +40,9 @@ from bench.continuation_cursors import cursors_in  # noqa: E402
 from bench.continuation_scoring import Score, score_contexts  # noqa: E402
 from bench.machine import machine_description  # noqa: E402
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
+from engine.edits.importing import import_into_project  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.workflows.continuation import context_at  # noqa: E402
-from engine.workflows.importing import import_into_project  # noqa: E402
 from memory.context.context_shares import ContextShares  # noqa: E402
 from memory.text.manuscript import normalise_paragraphs  # noqa: E402
 

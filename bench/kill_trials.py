@@ -14,8 +14,11 @@ moment, and then checks the project file:
 
 Scenarios: ``import`` (a novel into a new project), ``reimport`` (a second novel
 over the first), ``summarize`` (model summaries), ``draft`` (beats of a small
-outline), ``write`` (``write --keep``), and ``app`` (the app keeping one passage
-and generating the next). It prints a table of trials, failures and words lost.
+outline), ``write`` (``write --keep``), ``app`` (the app keeping one Ctrl+G passage
+and generating the next) and ``app-beat`` (the app keeping a Ctrl+B drafted beat and
+drafting the next; after the kill every beat whose passage is in the text must be
+marked drafted and no planned beat may have one, and ``draft`` then finishes the
+chapter without writing a kept beat twice). It prints a table of trials, failures and words lost.
 
     python bench/kill_trials.py [--trials 100] [--seed 7] [--json]
 """
@@ -45,7 +48,8 @@ from engine.models.default_model import ensure_default_model  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 FIRST_BOOK, SECOND_BOOK = "treasure_island", "the_hound_of_the_baskervilles"
-SHARES = {"import": 0.3, "reimport": 0.25, "summarize": 0.1, "draft": 0.1, "write": 0.15, "app": 0.1}
+SHARES = {"import": 0.25, "reimport": 0.2, "summarize": 0.1, "draft": 0.1, "write": 0.15, "app": 0.1,
+          "app-beat": 0.1}
 
 
 def cli(*args: str) -> list[str]:
@@ -55,7 +59,7 @@ def cli(*args: str) -> list[str]:
 def read_state(project: Path) -> dict[str, object]:
     """What the project holds now, read without taking its writer lock."""
     if not project.exists():
-        return {"documents": {}, "drafts": [], "summaries": 0}
+        return {"documents": {}, "drafts": [], "summaries": 0, "beats": {}}
     uri = f"{project.resolve().as_uri()}?mode=ro"
     for _ in range(50):
         try:
@@ -65,12 +69,16 @@ def read_state(project: Path) -> dict[str, object]:
                     "SELECT title, text FROM documents WHERE kind = 'chapter' ORDER BY position")} \
                     if "documents" in tables else {}
                 drafts = [row[0] for row in db.execute("SELECT node_id FROM drafts")] if "drafts" in tables else []
+                passages = list(db.execute("SELECT node_id, text FROM drafts")) if "drafts" in tables else []
+                beats = dict(db.execute("SELECT id, status FROM outline WHERE level = 'beat'")) \
+                    if "outline" in tables else {}
                 summaries = db.execute("SELECT COUNT(*) FROM summaries WHERE method = 'model'").fetchone()[0] \
                     if "summaries" in tables else 0
-                return {"documents": documents, "drafts": drafts, "summaries": summaries}
+                return {"documents": documents, "drafts": drafts, "summaries": summaries, "beats": beats,
+                        "passages": passages}
         except sqlite3.DatabaseError:
             time.sleep(0.05)  # the file is being created: try again
-    return {"documents": {}, "drafts": [], "summaries": 0}
+    return {"documents": {}, "drafts": [], "summaries": 0, "beats": {}}
 
 
 def integrity(project: Path) -> str:
@@ -158,10 +166,14 @@ def run_trial(scenario: str, fixtures: Fixtures, rng: random.Random, index: int)
         command = cli("write", "--project", str(project), "--keep", "--words", "120", "--seed", str(index),
                       "--max-tokens", "80")
         delay = rng.uniform(1.0, 25.0)
-    else:  # the app: keeps one passage, then generates another until killed
+    elif scenario == "app":  # keeps one passage, then generates another until killed
         shutil.copy(fixtures.base_project, project)
         command = [sys.executable, "-m", "tests.app_kill_target", str(project)]
         delay = rng.uniform(2.0, 30.0)
+    else:  # app-beat: keeps one drafted beat, then drafts the next until killed
+        shutil.copy(fixtures.base_project, project)
+        command = [sys.executable, "-m", "tests.app_kill_target", str(project), "--beats"]
+        delay = rng.uniform(2.0, 40.0)
     trial = Trial(scenario, delay)
     start_words = sum(words(text) for text in read_state(project)["documents"].values())
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -204,9 +216,29 @@ def check_after_kill(trial: Trial, scenario: str, fixtures: Fixtures, project: P
         if not any(kept.strip()[-200:] in text for text in after["documents"].values()):
             trial.failures.append("the passage kept in the app was not saved")
             trial.words_lost += words(kept[-200:])
+    if scenario == "app-beat":
+        check_beats(trial, after, output)
     duplicated = repeated_passages(after["documents"], fixtures.base_paragraphs)
     if duplicated or len(after["drafts"]) != len(set(after["drafts"])):
         trial.failures.append(f"{duplicated} passages stored twice")
+
+
+def check_beats(trial: Trial, after: dict, output: str) -> None:
+    """Each beat's passage is in the text exactly when the beat is marked drafted."""
+    book = "\n\n".join(after["documents"].values())
+    drafted = {node for node, status in after["beats"].items() if status != "planned"}
+    with_passage = {node for node, text in after["passages"] if text.strip() and text.strip() in book}
+    if missing := [node for node, text in after["passages"] if text.strip() not in book]:
+        trial.failures.append(f"beats {missing} have a draft that is not in the text")
+    if drafted != with_passage:
+        trial.failures.append(f"beats drafted {sorted(drafted)} but passages in the text for {sorted(with_passage)}")
+    if output.startswith("KEPT "):
+        kept = json.loads(output.splitlines()[0][5:])
+        if kept["beat"] not in drafted:
+            trial.failures.append("the beat kept in the app is still planned")
+        if kept["text"].strip()[-200:] not in book:
+            trial.failures.append("the beat kept in the app was not saved")
+            trial.words_lost += words(kept["text"][-200:])
 
 
 def expected_titles(fixtures: Fixtures, book: str) -> list[str]:
@@ -223,6 +255,8 @@ def expected_titles(fixtures: Fixtures, book: str) -> list[str]:
 def resume(trial: Trial, scenario: str, command: list[str], fixtures: Fixtures, project: Path) -> None:
     if scenario == "app":
         command = cli("context", "--project", str(project))  # the project opens again, as in the app
+    elif scenario == "app-beat":
+        command = cli("draft", "--project", str(project), "--seed", "3")  # the rest of the chapter
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     if finished.returncode != 0:
         trial.failures.append(f"the resumed run exited {finished.returncode}: {finished.stderr.strip()[-200:]}")
@@ -234,6 +268,8 @@ def resume(trial: Trial, scenario: str, command: list[str], fixtures: Fixtures, 
             trial.failures.append("the resumed import did not leave the whole book")
         if bible_pending(project):
             trial.failures.append("the story bible was not rebuilt")
+    if scenario == "app-beat" and any(status == "planned" for status in after["beats"].values()):
+        trial.failures.append("draft left a beat planned")
     if integrity(project) != "ok":
         trial.failures.append("integrity after the resumed run")
     duplicated = repeated_passages(after["documents"], fixtures.base_paragraphs)

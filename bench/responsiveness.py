@@ -26,8 +26,8 @@ from app.main_app import DraftsmithApp  # noqa: E402
 from assets import SAMPLE_MANUSCRIPT  # noqa: E402
 from bench.machine import machine_description  # noqa: E402
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
+from engine.edits.importing import import_into_project  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
-from engine.workflows.importing import import_into_project  # noqa: E402
 
 
 async def _until(pilot, condition, timeout: float = 120.0) -> None:

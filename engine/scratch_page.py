@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.export.exporting import write_atomically
 from engine.paths import DraftsmithPaths, draftsmith_paths
-from engine.workflows.exporting import write_atomically
 
 SCRATCH_FILE = "scratch.txt"
 

@@ -1,8 +1,11 @@
 """A real app process for the kill test: keep one generation, start another, wait to be killed.
 
-Run as ``python -m tests.app_kill_target PROJECT``. It drives the real app (headless,
-real default model) and prints ``KEPT <json text>`` then ``GENERATING`` on stdout, or
-``ERROR <why>`` and exits at once, so the test never waits on a stuck process.
+Run as ``python -m tests.app_kill_target PROJECT`` (Ctrl+G at the end of the chapter
+that opens) or ``python -m tests.app_kill_target PROJECT --beats`` (Ctrl+B on the
+project's first planned beat, then on its second). It drives the real app (headless,
+real default model) and prints ``KEPT <json text>`` (with ``--beats``, a JSON object
+of the chapter's text and the beat's id) then ``GENERATING`` on stdout, or ``ERROR
+<why>`` and exits at once, so the caller never waits on a stuck process.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import time
 import traceback
 
 from app.launch import create_app
+from app.widgets.binder import BinderItem
+from memory.storage.outline_store import load_outline
 
 DEADLINE = 240.0
 
@@ -52,21 +57,48 @@ async def main(project: str) -> None:
         raise TimeoutError("the model never wrote a long enough passage")
 
 
+async def draft_beats(project: str) -> None:
+    """Ctrl+B on the first planned beat and Ctrl+Y, then Ctrl+B on the next one."""
+    app = create_app(None, project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _until(pilot, lambda: app.workspace is not None and app.workspace.backend is not None)
+        workspace = app.workspace
+        editor = workspace.editor
+        outline = load_outline(workspace.project.store)
+        beats = [node.id for node in outline.walk(None) if node.level == "beat" and node.status == "planned"]
+        if len(beats) < 2:
+            raise ValueError("the project needs two planned beats")
+        workspace.settings = workspace.settings.__class__(max_tokens=48, seed=1)
+        if not workspace.binder.select_item(BinderItem("node", beats[0])):
+            raise ValueError("the binder does not show the first beat")
+        await pilot.press("ctrl+b")
+        await _until(pilot, lambda: editor.pending is not None and not workspace.generating)
+        await pilot.press("ctrl+y")
+        print("KEPT " + json.dumps({"text": editor.text, "beat": beats[0]}), flush=True)
+        workspace.settings = workspace.settings.__class__(max_tokens=2000, seed=2)
+        if not workspace.binder.select_item(BinderItem("node", beats[1])):
+            raise ValueError("the binder does not show the second beat")
+        await pilot.press("ctrl+b")
+        await _until(pilot, lambda: editor.pending is not None and (workspace.generating or editor.pending.text))
+        print("GENERATING", flush=True)
+        await asyncio.sleep(600)
+
+
 def _give_up(why: str) -> None:
     print("ERROR " + json.dumps(why[-2000:]), flush=True)
     os._exit(3)
 
 
-def run(project: str) -> None:
+def run(project: str, beats: bool = False) -> None:
     # A watchdog thread, not asyncio: it fires even if the app's shutdown itself is stuck.
     watchdog = threading.Timer(DEADLINE, _give_up, args=("no progress within the deadline",))
     watchdog.daemon = True
     watchdog.start()
     try:
-        asyncio.run(main(project))
+        asyncio.run(draft_beats(project) if beats else main(project))
     except BaseException as error:  # report and leave at once: never a stuck process
         _give_up("".join(traceback.format_exception(error)))
 
 
 if __name__ == "__main__":
-    run(sys.argv[1])
+    run(sys.argv[1], beats="--beats" in sys.argv[2:])

@@ -25,7 +25,7 @@ import pytest
 
 from app.cli import main
 from assets import SAMPLE_MANUSCRIPT
-from engine.workflows.importing import import_into_project
+from engine.edits.importing import import_into_project
 from tests.gguf_factory import write_tiny_gguf
 
 

@@ -13,9 +13,9 @@ import pytest
 from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Inches, Pt
 
-from engine.workflows.exporting import ExportOptions, ExportTargetError, export_bytes, export_to_file
-from engine.workflows.importing import import_into_project
-from engine.workflows.prose_markup import blocks
+from engine.edits.importing import import_into_project
+from engine.export.exporting import ExportOptions, ExportTargetError, export_bytes, export_to_file
+from engine.export.prose_markup import blocks
 from memory.errors import ProjectError
 from memory.storage.store import ProjectStore
 

@@ -19,9 +19,9 @@ import docx
 import pytest
 
 from app.cli import main
+from engine.edits.importing import import_into_project
+from engine.export.exporting import EXPORT_FORMATS, ExportOptions, export_bytes
 from engine.paths import draftsmith_paths
-from engine.workflows.exporting import EXPORT_FORMATS, ExportOptions, export_bytes
-from engine.workflows.importing import import_into_project
 from memory.storage.store import ProjectStore
 from memory.text.printable import control_characters, plain_name, safe_for_terminal, shown, without_control_characters
 

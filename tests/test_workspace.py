@@ -400,6 +400,38 @@ async def test_ctrl_b_drafts_with_the_same_checks_as_the_draft_command(sample_pr
         assert origin.text == ON_TOPIC and origin.record["prompts_sent"] == 2
 
 
+async def test_a_drafted_beat_follows_one_blank_line_however_its_chapter_ends(sample_project: Path) -> None:
+    """A chapter left ending in a blank line (a crash after Ctrl+B began) gets no second one."""
+    from memory.context.bible import BibleEntry, save_entry
+    from memory.storage.outline_store import load_outline
+    from tests.test_drafting_retries import ON_TOPIC, ScriptedFakeBackend
+
+    later = "Ada Fenn came down at dawn and wrote the storm into the keeper's log in her small hand."
+    with ProjectStore(sample_project) as store:
+        save_entry(store, BibleEntry("Ada Fenn", aliases=["Ada"], pronouns="she/her", source="writer"))
+        chapter = load_outline(store).chapters()[0]
+        first, second = add_children(store, chapter.id, [
+            PlannedNode("Lamp", "Ada climbs the stairs and trims the lamp.", target_words=30),
+            PlannedNode("Log", "Ada writes the storm into the log.", target_words=30)], level="beat")
+    backend = ScriptedFakeBackend([ON_TOPIC, later])
+    app = DraftsmithApp(lambda progress, **_: backend, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        assert workspace.binder.select_item(BinderItem("node", first.id))
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: workspace.editor.pending is not None and not workspace.generating)
+        await pilot.press("ctrl+y")
+        workspace.editor.move_cursor(workspace.editor.document.end)
+        workspace.editor.insert("\n\n")
+        workspace.save_now()
+        assert stored_text(sample_project, "The Cutter").endswith(ON_TOPIC + "\n\n")
+        assert workspace.binder.select_item(BinderItem("node", second.id))
+        await pilot.press("ctrl+b")
+        await wait_until(pilot, lambda: workspace.editor.pending is not None and not workspace.generating)
+        await pilot.press("ctrl+y")
+    assert stored_text(sample_project, "The Cutter").endswith(ON_TOPIC + "\n\n" + later)
+
+
 async def test_the_writer_confirms_a_change_and_removes_an_entry_in_the_bible_tab(sample_project: Path) -> None:
     """C on a row with a proposed change confirms it; Delete removes an entry for good."""
     from memory.context.bible import BibleEntry, DatedFact, extract_bible, load_bible, rejected_names, save_entry

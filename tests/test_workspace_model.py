@@ -189,6 +189,61 @@ def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Pa
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_killing_the_app_while_it_drafts_a_beat_leaves_each_beat_drafted_once(sample_project: Path,
+                                                                              default_model_path) -> None:
+    """Ctrl+B and Ctrl+Y on one beat, killed drafting the next: the kept beat is drafted, its
+    passage in the text once, the other still planned; `draft` then finishes without a repeat."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from memory.storage.outline_store import PlannedNode, add_children
+
+    with ProjectStore(sample_project) as store:
+        chapter = load_outline(store).chapters()[0]
+        add_children(store, chapter.id, [PlannedNode("Lamp", "Mirelle Okafor trims the lamp.", target_words=30)],
+                     level="beat")
+    process = subprocess.Popen([sys.executable, "-m", "tests.app_kill_target", str(sample_project), "--beats"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    kept, generating, other = None, False, []
+    try:
+        for line in process.stdout:
+            if line.startswith("KEPT "):
+                kept = json.loads(line[5:])
+            elif line.startswith(("ERROR ", "GENERATING")):
+                generating = line.startswith("GENERATING")
+                other.append(line)
+                break
+            else:
+                other.append(line)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert generating and kept is not None, "".join(other[-20:])
+
+    def beats_and_drafts() -> tuple[dict[int, str], list[tuple[int, str]], str]:
+        with ProjectStore(sample_project, read_only=True) as store:
+            outline = load_outline(store)
+            beats = {leaf.id: leaf.status for leaf in outline.leaves(chapter.id)}
+            drafts = [(row["node_id"], row["text"]) for row in store.db["drafts"].rows]
+        return beats, drafts, stored_text(sample_project, "The Cutter")
+
+    beats, drafts, text = beats_and_drafts()
+    assert text.rstrip("\n") == kept["text"]  # kept words intact; of the pending beat, only the blank line before it
+    assert beats[kept["beat"]] == "drafted" and list(beats.values()).count("planned") == 1
+    assert [node for node, _ in drafts] == [kept["beat"]] and text.count(drafts[0][1].strip()) == 1
+
+    finished = subprocess.run([sys.executable, "-m", "app.cli", "draft", "--project", str(sample_project),
+                               "--seed", "3"], capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    beats, drafts, text = beats_and_drafts()
+    assert set(beats.values()) == {"drafted"} and sorted(node for node, _ in drafts) == sorted(beats)
+    assert all(text.count(passage.strip()) == 1 for _, passage in drafts)
+    assert "\n\n\n" not in text
+
+
 async def test_the_app_shows_the_style_fidelity_of_each_paragraph(sample_project: Path, llama_backend,
                                                                    default_model_path, tmp_path: Path) -> None:
     app = app_on(sample_project, llama_backend)

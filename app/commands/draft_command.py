@@ -18,12 +18,12 @@ from app.commands.options import (
     warn_unapplied,
 )
 from app.progress import PromptReadProgress, StderrProgress
+from engine.edits.outline_edits import load_outline
 from engine.errors import ProjectError
 from engine.projects import open_project
 from engine.runtime import open_backend
 from engine.session import use_project_styles, writing_model
 from engine.workflows.drafting import DraftProgress, draft
-from engine.workflows.outline_edits import load_outline
 from memory.continuity import project_continuity
 from memory.project import Project
 

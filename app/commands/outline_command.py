@@ -8,10 +8,7 @@ import sys
 
 from app.commands.options import add_model_options, positive_int, prompt_style
 from app.progress import StderrProgress
-from engine.errors import ProjectError
-from engine.projects import open_project
-from engine.runtime import open_backend
-from engine.workflows.outline_edits import (
+from engine.edits.outline_edits import (
     PlannedNode,
     add_children,
     create_book,
@@ -20,7 +17,10 @@ from engine.workflows.outline_edits import (
     move_node,
     update_node,
 )
-from engine.workflows.outline_edits import node as outline_node
+from engine.edits.outline_edits import node as outline_node
+from engine.errors import ProjectError
+from engine.projects import open_project
+from engine.runtime import open_backend
 from engine.workflows.planning import expand_node
 from memory.project import Project
 from memory.storage.outline import LEVELS, Outline

@@ -12,12 +12,10 @@ from pathlib import Path
 
 from app.commands.options import positive_int
 from app.progress import StderrProgress
+from engine.edits.bible_edits import confirm_changes, remove_entry, set_entry
+from engine.edits.importing import import_into_project
 from engine.errors import ProjectError
-from engine.projects import open_project, project_path
-from engine.runtime import open_backend
-from engine.workflows.bible_edits import confirm_changes, remove_entry, set_entry
-from engine.workflows.continuation import Place, context_at
-from engine.workflows.exporting import (
+from engine.export.exporting import (
     EXPORT_FORMATS,
     ExportOptions,
     check_export_target,
@@ -26,7 +24,9 @@ from engine.workflows.exporting import (
     provenance_sidecar,
     sidecar_path,
 )
-from engine.workflows.importing import import_into_project
+from engine.projects import open_project, project_path
+from engine.runtime import open_backend
+from engine.workflows.continuation import Place, context_at
 from engine.workflows.summarize import summarize_project
 from memory.context.bible import KINDS, load_bible
 from memory.context.summaries import summary_status

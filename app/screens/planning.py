@@ -20,9 +20,7 @@ from textual.worker import get_current_worker
 from app.screens.chord_screen import CHORD_KEY, Chord, ChordScreen
 from app.widgets.binder import BinderItem
 from engine.backend.protocol import Backend
-from engine.error_log import record_unexpected
-from engine.errors import DraftsmithError
-from engine.workflows.outline_edits import (
+from engine.edits.outline_edits import (
     PlannedNode,
     add_children,
     create_book,
@@ -31,6 +29,8 @@ from engine.workflows.outline_edits import (
     move_node,
     update_node,
 )
+from engine.error_log import record_unexpected
+from engine.errors import DraftsmithError
 from engine.workflows.planning import plan_children
 from memory.project import Project
 from memory.storage.outline import Outline, child_level

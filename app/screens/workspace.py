@@ -31,12 +31,12 @@ from app.widgets.draft_editor import DraftEditor
 from app.widgets.side_panel import BibleTable, SidePanel
 from app.widgets.status_line import StatusLine
 from engine.backend.protocol import Backend, SamplingSettings
+from engine.edits.bible_edits import confirm_changes, remove_entry
+from engine.edits.manuscript_edits import save_chapter_text
+from engine.edits.outline_edits import load_outline
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
 from engine.session import styles_to_change, use_project_styles
-from engine.workflows.bible_edits import confirm_changes, remove_entry
-from engine.workflows.manuscript_edits import save_chapter_text
-from engine.workflows.outline_edits import load_outline
 from memory.project import Project
 from memory.storage.outline import Outline
 

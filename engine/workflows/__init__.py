@@ -1,1 +1,1 @@
-"""Generation workflows: each asks for a context, renders a prompt and streams."""
+"""Generation workflows: each asks for a context, renders a prompt, streams, checks and keeps."""

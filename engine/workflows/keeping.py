@@ -76,7 +76,8 @@ def keep_appended(project: Project, chapter_id: int, node_id: int, passage: str,
     """Keep a drafted beat's passage at the end of its chapter; the chapter as it now stands."""
     chapter = load_outline(project.store).nodes[chapter_id]
     document = chapter_document(project, chapter)
-    text = document.text + PASSAGE_SEPARATOR + passage if document.text else passage
+    # One blank line before the passage, however the chapter ended (a crash can leave one there).
+    text = document.text.rstrip("\n") + PASSAGE_SEPARATOR + passage if document.text.strip() else passage
     keep_generated(project, Keep(document.id, text, passage, "draft", record, node_id=node_id))
     return project.store.document(document.id)
 

@@ -15,8 +15,8 @@ import uuid
 
 from ebooklib import epub
 
-from engine.workflows.book_contents import BookForExport
-from engine.workflows.prose_markup import Block, blocks
+from engine.export.book_contents import BookForExport
+from engine.export.prose_markup import Block, blocks
 
 STYLESHEET = """body { font-family: serif; line-height: 1.4; }
 h1, h2 { text-align: center; margin: 2em 0 1em; }

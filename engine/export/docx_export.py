@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
-from engine.workflows.book_contents import BookForExport
-from engine.workflows.prose_markup import blocks
+from engine.export.book_contents import BookForExport
+from engine.export.prose_markup import blocks
 
 MANUSCRIPT_FONT = "Courier New"
 SCENE_BREAK = "#"

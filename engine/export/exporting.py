@@ -17,9 +17,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.workflows.book_contents import book_for_export, parse_chapter_range
-from engine.workflows.docx_export import docx_bytes
-from engine.workflows.epub_export import epub_bytes
+from engine.export.book_contents import book_for_export, parse_chapter_range
+from engine.export.docx_export import docx_bytes
+from engine.export.epub_export import epub_bytes
 from memory.errors import DraftsmithError
 from memory.export import export_documents
 from memory.storage.provenance import origins

@@ -1,0 +1,1 @@
+"""Export the manuscript (Markdown, plain text, EPUB, Word) without generating or changing anything."""
