@@ -20,7 +20,7 @@ drafting the next; after the kill every beat whose passage is in the text must b
 marked drafted and no planned beat may have one, and ``draft`` then finishes the
 chapter without writing a kept beat twice). It prints a table of trials, failures and words lost.
 
-    python bench/kill_trials.py [--trials 100] [--seed 7] [--json]
+    python bench/kill_trials.py [--trials 100] [--seed 7] [--scenario NAME] [--json]
 """
 
 from __future__ import annotations
@@ -281,11 +281,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--scenario", choices=list(SHARES), help="run only this scenario, every trial")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     ensure_default_model()
     rng = random.Random(args.seed)
-    plan = [name for name, share in SHARES.items() for _ in range(round(share * args.trials))][: args.trials]
+    shares = {args.scenario: 1.0} if args.scenario else SHARES
+    plan = [name for name, share in shares.items() for _ in range(round(share * args.trials))][: args.trials]
     rng.shuffle(plan)
     trials: list[Trial] = []
     with tempfile.TemporaryDirectory(prefix="kill-trials-") as scratch:
@@ -297,7 +299,7 @@ def main() -> int:
             print(f"[{index + 1}/{len(plan)}] {scenario} killed at {trial.delay:.1f} s "
                   f"({trial.words_at_kill} words changed): {status}", file=sys.stderr)
     rows = []
-    for scenario in SHARES:
+    for scenario in shares:
         mine = [t for t in trials if t.scenario == scenario]
         rows.append({"scenario": scenario, "trials": len(mine), "failures": sum(bool(t.failures) for t in mine),
                      "words_lost": sum(t.words_lost for t in mine),
