@@ -173,7 +173,7 @@ def run_trial(scenario: str, fixtures: Fixtures, rng: random.Random, index: int)
     else:  # app-beat: keeps one drafted beat, then drafts the next until killed
         shutil.copy(fixtures.base_project, project)
         command = [sys.executable, "-m", "tests.app_kill_target", str(project), "--beats"]
-        delay = rng.uniform(2.0, 40.0)
+        delay = rng.uniform(20.0, 90.0)  # model load and the first beat come first: the keep is late
     trial = Trial(scenario, delay)
     start_words = sum(words(text) for text in read_state(project)["documents"].values())
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
