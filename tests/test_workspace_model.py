@@ -154,16 +154,16 @@ async def test_switching_models_reloads_in_the_background(sample_project: Path, 
         assert loads == [(None, None), ("default", 1024)]
 
 
-def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Path, default_model_path) -> None:
+def kill_once_generating(project: Path, *options: str) -> tuple[object, str]:
+    """Run the app kill target on ``project`` and SIGKILL it once it says it is generating: what
+    it printed as kept (JSON), and its other output. Fails the test if it never got there."""
     import json
     import os
     import signal
     import subprocess
     import sys
 
-    with ProjectStore(sample_project) as store:
-        original = next(d.text for d in store.documents() if d.title == "Chapter 1: The Wreck")
-    process = subprocess.Popen([sys.executable, "-m", "tests.app_kill_target", str(sample_project)],
+    process = subprocess.Popen([sys.executable, "-m", "tests.app_kill_target", str(project), *options],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
     kept, generating, error, other = None, False, None, []
     try:
@@ -183,6 +183,13 @@ def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Pa
         process.wait(timeout=30)
     assert error is None, error
     assert generating, "the app process ended before it was generating: " + "".join(other[-20:])
+    return kept, "".join(other)
+
+
+def test_killing_the_app_mid_generation_keeps_every_kept_word(sample_project: Path, default_model_path) -> None:
+    with ProjectStore(sample_project) as store:
+        original = next(d.text for d in store.documents() if d.title == "Chapter 1: The Wreck")
+    kept, _ = kill_once_generating(sample_project)
     assert kept is not None and kept.startswith(original) and len(kept) > len(original)
     assert stored_text(sample_project, "Chapter 1: The Wreck") == kept  # kept words intact, nothing pending
     with ProjectStore(sample_project) as store:
@@ -193,9 +200,6 @@ def test_killing_the_app_while_it_drafts_a_beat_leaves_each_beat_drafted_once(sa
                                                                               default_model_path) -> None:
     """Ctrl+B and Ctrl+Y on one beat, killed drafting the next: the kept beat is drafted, its
     passage in the text once, the other still planned; `draft` then finishes without a repeat."""
-    import json
-    import os
-    import signal
     import subprocess
     import sys
 
@@ -205,23 +209,8 @@ def test_killing_the_app_while_it_drafts_a_beat_leaves_each_beat_drafted_once(sa
         chapter = load_outline(store).chapters()[0]
         add_children(store, chapter.id, [PlannedNode("Lamp", "Mirelle Okafor trims the lamp.", target_words=30)],
                      level="beat")
-    process = subprocess.Popen([sys.executable, "-m", "tests.app_kill_target", str(sample_project), "--beats"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
-    kept, generating, other = None, False, []
-    try:
-        for line in process.stdout:
-            if line.startswith("KEPT "):
-                kept = json.loads(line[5:])
-            elif line.startswith(("ERROR ", "GENERATING")):
-                generating = line.startswith("GENERATING")
-                other.append(line)
-                break
-            else:
-                other.append(line)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-    assert generating and kept is not None, "".join(other[-20:])
+    kept, output = kill_once_generating(sample_project, "--beats")
+    assert kept is not None, output[-2000:]
 
     def beats_and_drafts() -> tuple[dict[int, str], list[tuple[int, str]], str]:
         with ProjectStore(sample_project, read_only=True) as store:
