@@ -26,7 +26,7 @@ from engine.edits.manuscript_edits import chapter_for_drafting
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.provenance import generation_record, traced
-from engine.workflows.keeping import Keep, keep_generated
+from engine.workflows.keeping import Keep, keep_generated, passage_joint
 
 PENDING_HINT = "Pending: Ctrl+Y keep · Ctrl+R another version · Alt+←/→ choose · Esc discard"
 
@@ -87,9 +87,7 @@ class GenerationActions:
         self.refresh_binder()
         self.open_document(document.id)
         self.editor.move_cursor(self.editor.document.end)
-        if document.text.strip():  # a blank line before the passage, however the chapter ends
-            ending = len(document.text) - len(document.text.rstrip("\n"))
-            self.editor.insert("\n" * max(0, 2 - ending))
+        self.editor.insert(passage_joint(document.text))
         self.editor.begin_pending()
         self._start(DraftNode(node.id, document.id, node.target_words or 250))
 

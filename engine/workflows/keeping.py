@@ -76,10 +76,19 @@ def keep_appended(project: Project, chapter_id: int, node_id: int, passage: str,
     """Keep a drafted beat's passage at the end of its chapter; the chapter as it now stands."""
     chapter = load_outline(project.store).nodes[chapter_id]
     document = chapter_document(project, chapter)
-    # One blank line before the passage, however the chapter ended (a crash can leave one there).
-    text = document.text.rstrip("\n") + PASSAGE_SEPARATOR + passage if document.text.strip() else passage
+    text = document.text + passage_joint(document.text) + passage
     keep_generated(project, Keep(document.id, text, passage, "draft", record, node_id=node_id))
     return project.store.document(document.id)
+
+
+def passage_joint(text: str) -> str:
+    """What goes between a chapter's ``text`` and a passage added at its end: enough newlines
+    for one blank line however the chapter ends (a kill while a beat was pending can leave
+    one there), nothing before a chapter's first passage."""
+    if not text.strip():
+        return ""
+    ending = len(text) - len(text.rstrip("\n"))
+    return PASSAGE_SEPARATOR[: max(0, len(PASSAGE_SEPARATOR) - ending)]
 
 
 def keep_continuation(project: Project, journal: WriteJournal, text: str,
