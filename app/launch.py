@@ -12,7 +12,7 @@ def create_app(model: str | None = None, project: str | None = None) -> Draftsmi
     def load(progress, name: str | None = None, n_ctx: int | None = None):
         return open_backend(name or model, progress=progress, n_ctx=n_ctx)
 
-    return DraftsmithApp(load, project)
+    return DraftsmithApp(load, project, model)
 
 
 def launch_app(model: str | None = None, project: str | None = None) -> int:

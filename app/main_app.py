@@ -5,6 +5,8 @@ at start-up (the first start also assembles the default model) and on every
 switch; how it is obtained is injected as ``backend_loader``, so tests can pass
 the real default model already loaded, or a fake for fast UI checks. Without a
 project the app opens on a scratch page; Ctrl+O opens, creates or imports one.
+A project writes with its own model (``engine.session.model_to_load``) unless the
+writer chose one for this run, at launch or with F3; the app loads it when needed.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from engine.export.exporting import ExportOptions, export_to_file, free_export_p
 from engine.projects import open_project, project_path
 from engine.recent_projects import remember_project
 from engine.sampler_presets import PRESET_ABOUT, project_sampler, save_project_sampler
+from engine.session import model_to_load
 from memory.project import Project
 
 BackendLoader = Callable[..., Backend]
@@ -55,9 +58,12 @@ class DraftsmithApp(App):
         Binding("f3", "models", "Models"),
     ]
 
-    def __init__(self, backend_loader: BackendLoader, project: str | Path | None = None) -> None:
+    def __init__(self, backend_loader: BackendLoader, project: str | Path | None = None,
+                 model: str | None = None) -> None:
         super().__init__()
         self._backend_loader = backend_loader
+        self._chosen_model = model
+        """The model the writer chose for this run (at launch or with F3): it writes for every project."""
         self._initial_project = str(project) if project else None
         self.backend: Backend | None = None
         self.project: Project | None = None
@@ -65,6 +71,7 @@ class DraftsmithApp(App):
         self.write_screen = WriteScreen()
         self.sampling = SamplingSettings(max_tokens=160)
         self.n_ctx: int | None = None
+        self._loading_for_project: str | None = None
 
     async def on_mount(self) -> None:
         await self.push_screen(self.write_screen)
@@ -109,6 +116,9 @@ class DraftsmithApp(App):
 
     @on(ModelLoaded)
     def _model_ready(self, message: ModelLoaded) -> None:
+        if self._load_for_project(message.backend):
+            self._close_backend(message.backend)  # not this project's model: it never writes
+            return
         previous, self.backend = self.backend, message.backend
         if previous is not None and previous is not message.backend:
             for screen in (self.write_screen, self.workspace):
@@ -120,13 +130,28 @@ class DraftsmithApp(App):
             if screen is not None:
                 screen.use_backend(message.backend)
 
+    def _load_for_project(self, backend: Backend) -> bool:
+        """Load the open project's own model when ``backend`` is not it; whether one is loading."""
+        if self.project is None:
+            return False
+        wanted = model_to_load(backend, self.project, self._chosen_model)
+        if wanted is None or wanted == self._loading_for_project:
+            return False
+        self._loading_for_project = wanted
+        self._activity(f"loading {wanted}, the model this project writes with…")
+        self._load_model(wanted, self.n_ctx)
+        return True
+
     @on(ModelLoadFailed)
     def _model_failed(self, message: ModelLoadFailed) -> None:
+        if self.workspace is not None and self.workspace.backend is None and self.backend is not None:
+            self.workspace.use_backend(self.backend)  # write with the model there is, having said why
         self._activity("no model" if self.backend is None else "kept the previous model")
         self.notify(message.sentence, title="The model could not be loaded", severity="error", timeout=30)
 
     @on(ModelRequested)
     def _switch_model(self, message: ModelRequested) -> None:
+        self._chosen_model = message.name
         self.n_ctx = message.n_ctx
         self._activity(f"loading {message.name}…")
         self._load_model(message.name, message.n_ctx)
@@ -195,7 +220,8 @@ class DraftsmithApp(App):
         self.workspace = WorkspaceScreen(self.project, self.sampling)
         await self.push_screen(self.workspace)
         self.workspace.status.session_goal = int(self.project.store.get_setting("session_goal", 1000))
-        if self.backend is not None:
+        self._loading_for_project = None
+        if self.backend is not None and not self._load_for_project(self.backend):
             self.workspace.use_backend(self.backend)
 
     def _keep_scratch_page(self) -> None:

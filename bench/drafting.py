@@ -39,12 +39,12 @@ from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E4
 from engine.backend.protocol import SamplingSettings  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.sampler_presets import PRESETS, preset_settings  # noqa: E402
-from engine.workflows.drafting import REWRITES, BeatNotWritten, draft  # noqa: E402
+from engine.workflows.drafting import BeatNotWritten, draft  # noqa: E402
 from memory.context.assembler import ContextShares  # noqa: E402
 from memory.context.bible import BibleEntry, save_entry  # noqa: E402
 from memory.continuity import PRONOUN_SETS, pronoun_flips, repeated_ngram_count, single_mentions  # noqa: E402
 from memory.drafts import drafted_passages  # noqa: E402
-from memory.project import Project  # noqa: E402
+from memory.project import BIBLE_REWRITES, Project  # noqa: E402
 from memory.storage.outline_store import PlannedNode, add_children, create_book, load_outline  # noqa: E402
 from memory.text.text_analysis import NOT_NAMES, names_in  # noqa: E402
 
@@ -189,7 +189,8 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
             settings = preset_settings(args.sampler, SamplingSettings(seed=seed))
             settings = replace(settings, worn_phrases=True) if args.sampler != "plain" else settings
             project.context_shares = shares or project.context_shares
-            report = draft(backend, project, None, settings, rewrites=rewrites,
+            project.bible_rewrites = rewrites
+            report = draft(backend, project, None, settings,
                            on_progress=lambda p: print(f"  seed {seed}, {name}: {p.chapter} {p.node}",
                                                        file=sys.stderr, flush=True))
         except BeatNotWritten as error:  # measure what was drafted; the stop is a figure of its own
@@ -211,8 +212,8 @@ def run_variant(backend: LlamaBackend, name: str, shares: ContextShares | None, 
 
 SLIDING_WINDOW = ContextShares(opening=0.0, facts=0.0, summaries=0.0, focus=0.0)
 VARIANTS = (  # label, file name, shares, rewrites
-    ("memory layer", "memory", None, REWRITES),
-    ("window + checks", "window-checked", SLIDING_WINDOW, REWRITES),
+    ("memory layer", "memory", None, BIBLE_REWRITES),
+    ("window + checks", "window-checked", SLIDING_WINDOW, BIBLE_REWRITES),
     ("plain window", "window", SLIDING_WINDOW, 0),
 )
 ROWS = (("words", "words drafted (total)"), ("pronoun_flips", "pronoun flips of named characters"),

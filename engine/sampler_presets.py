@@ -44,6 +44,11 @@ def preset_settings(name: str, base: SamplingSettings | None = None) -> Sampling
     return replace(base or SamplingSettings(), **PRESETS[name])
 
 
+def project_preset(store: ProjectStore) -> str:
+    """The name of the preset a project writes with."""
+    return str(dict(store.get_setting(SETTING, {}) or {}).get("preset", DEFAULT_PRESET))
+
+
 LEGACY_SETTING = "sampling"
 """Where the app once kept its temperature and length, read until the project keeps them here."""
 
@@ -60,7 +65,7 @@ def project_sampler(store: ProjectStore | None, base: SamplingSettings | None = 
     """
     stored = dict(store.get_setting(SETTING, {}) or {}) if store is not None else {}
     legacy = dict(store.get_setting(LEGACY_SETTING, {}) or {}) if store is not None else {}
-    settings = preset_settings(preset or str(stored.get("preset", DEFAULT_PRESET)), base)
+    settings = preset_settings(preset or (project_preset(store) if store is not None else DEFAULT_PRESET), base)
     settings = replace(settings, banned_phrases=tuple(stored.get("banned_phrases", ())),
                        worn_phrases=bool(stored.get("worn_phrases", True)))
     kept_temperature = stored.get("temperature", legacy.get("temperature"))

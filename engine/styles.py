@@ -151,3 +151,10 @@ def apply_styles(backend: Backend, choices: list[StyleChoice], registry: StyleRe
 def project_styles(store: object) -> list[StyleChoice]:
     """The styles a project writes with (its ``styles`` setting)."""
     return project_choices(store.get_setting(PROJECT_SETTING))  # type: ignore[attr-defined]
+
+
+def save_project_styles(store: object, choices: list[StyleChoice], registry: StyleRegistry | None = None) -> None:
+    """Make ``choices`` the styles a project writes with; a mix that cannot work is refused unsaved."""
+    model_for(choices, registry)
+    store.set_setting(PROJECT_SETTING, [{"name": c.name, "scale": c.scale}  # type: ignore[attr-defined]
+                                        for c in choices])

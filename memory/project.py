@@ -18,6 +18,12 @@ from memory.storage.name_index import NameIndex
 from memory.storage.store import ChunkRef, Document, ProjectStore
 from memory.text.token_counting import TokenCounter
 
+BIBLE_REWRITES = 1
+"""A passage that talks about a book instead of being one (a review, a blurb), names none of its
+beat's characters, calls one of them by the pronoun the bible does not give them, or brings in
+many names the book has never used, is written again up to this many times; the best try is
+kept, the first if none is better (a scene may rightly go on with "she" alone)."""
+
 
 class Project:
     """A project store plus the model's token counter and cached derived data.
@@ -41,6 +47,9 @@ class Project:
         self._name_index: NameIndex | None = None
         self.context_shares = ContextShares()
         """The assembler's section shares for this project (benchmarks set others)."""
+        self.bible_rewrites = BIBLE_REWRITES
+        """How many more times drafting may write a passage that the story bible's checks
+        fault (a wrong pronoun, no one it names); benchmarks set 0 to draft as a plain window."""
 
     @classmethod
     def open(cls, path: Path | str, count_tokens: TokenCounter, create: bool = False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from engine.backend.protocol import (
     BackendCapabilities,
@@ -90,3 +91,15 @@ class FakeBackend:
 
     def close(self) -> None:
         pass
+
+
+class FakeModelFile(FakeBackend):
+    """A fake that says it runs a model file, as a loaded GGUF does."""
+
+    def __init__(self, file: Path) -> None:
+        super().__init__()
+        self.file = file
+
+    @property
+    def model_identity(self) -> ModelIdentity:
+        return ModelIdentity(self.file.stem, self.file)

@@ -101,7 +101,8 @@ def test_no_rewrites_keeps_the_first_passage_however_flawed(one_beat) -> None:
     """The benchmark's plain sliding window drafts with no checks against the bible."""
     project, beat_id = one_beat
     backend = ScriptedFakeBackend([FLIPPED, ON_TOPIC])
-    report = draft(backend, project, settings=SamplingSettings(seed=1), rewrites=0)
+    project.bible_rewrites = 0
+    report = draft(backend, project, settings=SamplingSettings(seed=1))
     assert backend.calls == 1
     assert (report.off_topic_retries, report.pronoun_retries) == (0, 0)
     assert drafted_passages(project, [beat_id])[beat_id] == FLIPPED

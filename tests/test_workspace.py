@@ -17,7 +17,7 @@ from assets import SAMPLE_MANUSCRIPT
 from memory.importer import import_manuscript
 from memory.storage.outline_store import PlannedNode, add_children, create_book
 from memory.storage.store import ProjectStore
-from tests.fakes import FakeBackend
+from tests.fakes import FakeBackend, FakeModelFile
 from tests.test_write_screen import wait_until
 
 
@@ -459,3 +459,37 @@ async def test_the_writer_confirms_a_change_and_removes_an_entry_in_the_bible_ta
         assert mirelle.source == "writer" and not mirelle.proposals()
         assert "Lantern" in rejected_names(store)
         assert mirelle.at(2).all_names()[1] == "Mrs. Brand" and "Mrs. Brand" not in mirelle.at(1).all_names()
+
+
+async def test_a_project_writes_with_its_own_model_when_another_is_loaded(sample_project: Path,
+                                                                           tmp_path: Path) -> None:
+    """The app started on another model; opening a project of the built-in model loads that one."""
+    from engine.runtime import resolve_model_path
+
+    asked: list[str | None] = []
+
+    def load(progress, name=None, **_):
+        asked.append(name)
+        return FakeModelFile(resolve_model_path(name) if name else tmp_path / "another.gguf")
+
+    app = DraftsmithApp(load, project=sample_project)
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        assert asked == [None, "default"]
+        assert workspace.backend.model_identity.file == resolve_model_path(None)
+
+
+async def test_the_model_the_writer_chose_at_launch_writes_for_every_project(sample_project: Path,
+                                                                             tmp_path: Path) -> None:
+    chosen = tmp_path / "mine.gguf"
+    asked: list[str | None] = []
+
+    def load(progress, name=None, **_):
+        asked.append(name)
+        return FakeModelFile(chosen)
+
+    app = DraftsmithApp(load, project=sample_project, model=str(chosen))
+    async with app.run_test(size=(120, 36)) as pilot:
+        workspace = await open_workspace(app, pilot)
+        assert asked == [None]
+        assert workspace.backend.model_identity.file == chosen

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 
 from app.commands.options import (
     add_model_options,
     add_sampler_options,
+    open_session,
     positive_int,
-    prompt_style,
-    sampler_from_args,
+    sampler_changes,
     temperature,
-    warn_unapplied,
 )
-from app.progress import PromptReadProgress, StderrProgress
 from engine.edits.outline_edits import load_outline
 from engine.errors import ProjectError
 from engine.projects import open_project
-from engine.runtime import open_backend
-from engine.session import use_project_styles, writing_model
 from engine.workflows.drafting import DraftProgress, draft
 from memory.continuity import project_continuity
 from memory.project import Project
@@ -67,26 +61,15 @@ def _chapter_node(project: Project, number: int | None) -> int | None:
 
 def run_draft(args: argparse.Namespace) -> int:
     project, _ = open_project(args.project, args.model)
-    cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
         if not load_outline(project.store).chapters():
             raise ProjectError("The outline has no chapters to draft; plan some with `draftsmith outline`.")
         node_id = _chapter_node(project, args.chapter)
-        backend = open_backend(writing_model(project, args.model, args.server), server=args.server,
-                               prompt_style=prompt_style(args), n_ctx=args.n_ctx,
-                               progress=StderrProgress("Preparing the default model"))
-        backend.prompt_progress = PromptReadProgress()
-        use_project_styles(backend, project)
-        settings = sampler_from_args(args, project.store, temperature=args.temperature, seed=args.seed)
-        warn_unapplied(backend, settings)
-        try:
-            report = draft(backend, project, node_id, settings, args.words, cancel, _print_progress,
+        changes = sampler_changes(args, temperature=args.temperature, seed=args.seed)
+        with open_session(args, project, changes) as session, session.stopping_on_ctrl_c() as stop:
+            report = draft(session.backend, project, node_id, session.settings, args.words, stop, _print_progress,
                            _print_text if args.show else None)
-        finally:
-            backend.close()
     finally:
-        signal.signal(signal.SIGINT, previous)
         project.close()
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 
-from engine.backend.banned_phrases import compile_bans
-from engine.backend.protocol import Backend, PromptStyle, SamplingSettings, unapplied
-from engine.sampler_presets import PRESETS, project_sampler
-from memory.storage.store import ProjectStore
+from app.progress import PromptReadProgress, StderrProgress
+from engine.backend.protocol import PromptStyle
+from engine.sampler_presets import PRESETS
+from engine.session import ModelChoice, SamplerChanges, WritingSession
+from memory.project import Project
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +23,8 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
 
 
 def prompt_style(args: argparse.Namespace) -> PromptStyle | None:
-    return PromptStyle(args.prompt_style) if args.prompt_style else None
+    style = getattr(args, "prompt_style", None)
+    return PromptStyle(style) if style else None
 
 
 def positive_int(text: str) -> int:
@@ -60,30 +61,33 @@ def add_sampler_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--top-k", type=whole_number, metavar="K", help="keep the K likeliest tokens; 0 turns it off")
 
 
-def sampler_from_args(args: argparse.Namespace, store: ProjectStore | None, **base: object) -> SamplingSettings:
-    """The project's sampler (or the defaults without one) with this run's options over it."""
-    temperature, max_tokens = base.pop("temperature", None), base.pop("max_tokens", None)
-    settings = project_sampler(store, SamplingSettings(**base), temperature, max_tokens, args.sampler)
-    changes: dict[str, object] = {}
-    if args.ban:
-        changes["banned_phrases"] = settings.banned_phrases + tuple(args.ban)
-    if args.worn_phrases:
-        changes["worn_phrases"] = args.worn_phrases == "on"
-    for option, name in (("dry", "dry_multiplier"), ("xtc", "xtc_probability"), ("top_n_sigma", "top_n_sigma"),
-                         ("top_k", "top_k")):
-        if getattr(args, option) is not None:
-            changes[name] = getattr(args, option)
-    settings = replace(settings, **changes)
-    compile_bans(settings.banned_phrases, settings.worn_phrases)  # a broken pattern stops the run before it starts
-    return settings
+def sampler_changes(args: argparse.Namespace, **run: object) -> SamplerChanges:
+    """This run's sampler options (``run``: the command's own, such as its seed), for the session."""
+    return SamplerChanges(preset=args.sampler, bans=tuple(args.ban or ()),
+                          worn_phrases=None if args.worn_phrases is None else args.worn_phrases == "on",
+                          dry_multiplier=args.dry, xtc_probability=args.xtc, top_n_sigma=args.top_n_sigma,
+                          top_k=args.top_k, **run)
 
 
-def warn_unapplied(backend: Backend, settings: SamplingSettings) -> None:
-    """Say on stderr which sampler settings the backend cannot apply."""
-    missing = unapplied(backend.capabilities, settings)
+def model_choice(args: argparse.Namespace) -> ModelChoice:
+    return ModelChoice(getattr(args, "model", None), getattr(args, "server", None), prompt_style(args),
+                       getattr(args, "n_ctx", None))
+
+
+def open_session(args: argparse.Namespace, project: Project | None,
+                 changes: SamplerChanges | None = None) -> WritingSession:
+    """The writing session for this run, its progress shown on stderr.
+
+    Says on stderr which sampler settings the backend cannot apply (a server's limits).
+    """
+    session = WritingSession.open(project, model_choice(args), changes,
+                                  progress=StderrProgress("Preparing the default model"))
+    session.backend.prompt_progress = PromptReadProgress()
+    missing = session.unapplied_settings
     if missing:
         print(f"draftsmith: this server cannot apply {', '.join(name.replace('_', ' ') for name in missing)}; "
               "the rest of the sampler is sent.", file=sys.stderr)
+    return session
 
 
 def whole_number(text: str) -> int:

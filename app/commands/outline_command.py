@@ -6,8 +6,7 @@ import argparse
 import json
 import sys
 
-from app.commands.options import add_model_options, positive_int, prompt_style
-from app.progress import StderrProgress
+from app.commands.options import add_model_options, open_session, positive_int
 from engine.edits.outline_edits import (
     PlannedNode,
     add_children,
@@ -15,12 +14,12 @@ from engine.edits.outline_edits import (
     delete_node,
     load_outline,
     move_node,
+    set_book_details,
     update_node,
 )
 from engine.edits.outline_edits import node as outline_node
 from engine.errors import ProjectError
 from engine.projects import open_project
-from engine.runtime import open_backend
 from engine.workflows.planning import expand_node
 from memory.project import Project
 from memory.storage.outline import LEVELS, Outline
@@ -73,18 +72,12 @@ def _apply_changes(args: argparse.Namespace, project: Project) -> None:
     store = project.store
     if args.premise:
         create_book(store, args.title or "Untitled", args.premise, args.words or 60000)
-    for key, value in (("genre", args.genre), ("style_notes", args.style_notes)):
-        if value is not None:
-            store.set_setting(f"book.{key}", value)
+    set_book_details(store, genre=args.genre, style_notes=args.style_notes)
     if args.expand:
         outline_node(store, args.expand)  # an unknown node is refused before the model loads
-        backend = open_backend(args.model, server=args.server, prompt_style=prompt_style(args), n_ctx=args.n_ctx,
-                               progress=StderrProgress("Preparing the default model"))
-        try:
+        with open_session(args, project) as session:
             print(f"Planning under node {args.expand}…", file=sys.stderr)
-            expand_node(backend, project, args.expand, args.count, args.level, args.seed, args.regenerate)
-        finally:
-            backend.close()
+            expand_node(session.backend, project, args.expand, args.count, args.level, args.seed, args.regenerate)
     if args.edit:
         changes = {k: v for k, v in (("title", args.title), ("synopsis", args.synopsis),
                                      ("target_words", args.words)) if v is not None}

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from dataclasses import asdict
 from pathlib import Path
 
-from app.commands.options import positive_int
+from app.commands.options import open_session, positive_int
 from app.progress import StderrProgress
 from engine.edits.bible_edits import confirm_changes, remove_entry, set_entry
 from engine.edits.importing import import_into_project
@@ -25,7 +23,6 @@ from engine.export.exporting import (
     sidecar_path,
 )
 from engine.projects import open_project, project_path
-from engine.runtime import open_backend
 from engine.workflows.continuation import Place, context_at
 from engine.workflows.summarize import summarize_project
 from memory.context.bible import KINDS, load_bible
@@ -147,15 +144,11 @@ def _register_summarize(subcommands: argparse._SubParsersAction) -> None:
 
 def run_summarize(args: argparse.Namespace) -> int:
     project, tokenizer = open_project(args.project, args.model)
-    cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     try:
-        backend = open_backend(args.model or project.store.get_setting("model"), server=args.server)
-        report = summarize_project(project, backend, StderrProgress("Summarizing"), cancel, args.limit)
+        with open_session(args, project) as session, session.stopping_on_ctrl_c() as stop:
+            report = summarize_project(project, session.backend, StderrProgress("Summarizing"), stop, args.limit)
         status = summary_status(project.store, project.pyramid)
-        backend.close()
     finally:
-        signal.signal(signal.SIGINT, previous)
         project.close()
     result = {**report.as_dict(), **{f"status_{k}": v for k, v in status.as_dict().items()}}
     if args.json:

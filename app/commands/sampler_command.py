@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from engine.backend.banned_phrases import WORN_PHRASES, compile_bans
 from engine.projects import project_path
-from engine.sampler_presets import PRESETS, project_sampler, save_project_sampler
+from engine.sampler_presets import PRESETS, project_preset, project_sampler, save_project_sampler
 from memory.storage.store import ProjectStore
 
 
@@ -35,9 +35,7 @@ def run(args: argparse.Namespace) -> int:
             save_project_sampler(store, args.preset, args.ban, args.unban,
                                  None if args.worn_phrases is None else args.worn_phrases == "on")
     with ProjectStore(project_path(args.project), read_only=True) as store:
-        stored = dict(store.get_setting("sampler", {}) or {})
-        settings = project_sampler(store)
-    preset = stored.get("preset", "balanced")
+        preset, settings = project_preset(store), project_sampler(store)
     if args.json:
         print(json.dumps({"preset": preset, "settings": asdict(settings)}, indent=2, ensure_ascii=False))
         return 0

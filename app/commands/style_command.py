@@ -15,17 +15,16 @@ from engine.errors import StyleError
 from engine.projects import open_project, project_path
 from engine.runtime import resolve_model_path
 from engine.styles import (
-    PROJECT_SETTING,
     StyleRegistry,
     adapters_for,
     model_for,
     parse_choice,
-    project_choices,
+    project_styles,
+    save_project_styles,
 )
 from engine.workflows.style_compare import compare_scales
-from engine.workflows.style_fidelity import mean_fidelity, paragraph_fidelity
+from engine.workflows.style_fidelity import chapters_to_score, score_chapters
 from memory.storage.store import ProjectStore
-from memory.text.manuscript import paragraph_spans
 from memory.training_data import write_dataset
 
 
@@ -116,10 +115,8 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def run_use(args: argparse.Namespace) -> int:
     choices = [parse_choice(text) for text in args.names]
-    registry = StyleRegistry()
-    model_for(choices, registry)  # refuses mixes that cannot work, before anything is saved
     with ProjectStore(project_path(args.project)) as store:
-        store.set_setting(PROJECT_SETTING, [{"name": c.name, "scale": c.scale} for c in choices])
+        save_project_styles(store, choices)
     print(", ".join(f"{c.name} at {c.scale:g}" for c in choices) or "No styles: the plain model.")
     return 0
 
@@ -156,24 +153,16 @@ def run_score(args: argparse.Namespace) -> int:
     registry = StyleRegistry()
     project, _ = open_project(args.project)
     try:
-        choices = ([parse_choice(t) for t in args.style] if args.style
-                   else project_choices(project.store.get_setting(PROJECT_SETTING)))
-        chapters = [d for d in project.store.documents() if d.kind == "chapter" and d.text]
-        if args.chapter and not 1 <= args.chapter <= len(chapters):
-            raise StyleError(f"The manuscript has {len(chapters)} chapters; there is no chapter {args.chapter}.")
-        chosen = [chapters[args.chapter - 1]] if args.chapter else chapters
+        choices = [parse_choice(t) for t in args.style] if args.style else project_styles(project.store)
+        chosen = chapters_to_score(project, args.chapter)
     finally:
         project.close()
-    adapters = adapters_for(choices, registry)
     backend = _load_for(choices, registry)
     try:
-        report = []
-        for document in chosen:
-            paragraphs = [document.text[a:b] for a, b in paragraph_spans(document.text)]
-            print(f"Scoring {document.title} ({len(paragraphs)} paragraphs)…", file=sys.stderr, flush=True)
-            scores = paragraph_fidelity(backend, adapters, paragraphs)
-            report.append({"chapter": document.title, "mean": round(mean_fidelity(scores), 4),
-                           "paragraphs": [s.as_dict() for s in scores]})
+        report = [chapter.as_dict() for chapter in score_chapters(
+            backend, adapters_for(choices, registry), chosen,
+            lambda title, paragraphs: print(f"Scoring {title} ({paragraphs} paragraphs)…", file=sys.stderr,
+                                            flush=True))]
     finally:
         backend.close()
     if args.json:

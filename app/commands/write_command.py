@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 
 from app.commands.options import (
     add_model_options,
     add_sampler_options,
+    open_session,
     positive_int,
-    prompt_style,
-    sampler_from_args,
+    sampler_changes,
     temperature,
-    warn_unapplied,
 )
 from app.commands.project_commands import parse_position
-from app.progress import PromptReadProgress, StderrProgress
-from engine.backend.protocol import Backend, SamplingSettings
 from engine.projects import open_project
-from engine.runtime import open_backend
-from engine.session import use_project_styles, writing_model
+from engine.session import WritingSession
 from engine.workflows.continuation import Place, continue_in_project, continue_passage
 from engine.workflows.writing_session import WriteJournal, WriteStep, write_and_keep, writing_run
 from memory.context.cursor import position_at
@@ -94,54 +88,44 @@ def _continue(args: argparse.Namespace, project: Project | None) -> int:
         if not passage.strip():
             print("draftsmith: there is no text to continue.", file=sys.stderr)
             return 2
-    backend = open_backend(
-        writing_model(project, args.model, args.server),
-        server=args.server,
-        prompt_style=prompt_style(args),
-        n_ctx=args.n_ctx,
-        progress=StderrProgress("Preparing the default model"),
-    )
-    if project is not None:
-        use_project_styles(backend, project)
-    backend.prompt_progress = PromptReadProgress()
-    settings = sampler_from_args(args, project.store if project is not None else None,
-                                 max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
-    warn_unapplied(backend, settings)
-    cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
-    try:
-        if args.keep:
-            _write_and_keep(args, backend, project, settings, cancel)
-        else:
-            pieces = (continue_in_project(backend, project, settings, place, cancel) if project
-                      else continue_passage(backend, passage, settings, cancel))
-            wrote = False
-            for piece in pieces:
-                wrote = wrote or bool(piece.strip())
-                sys.stdout.write(piece)
-                sys.stdout.flush()
-            sys.stdout.write("\n")
-            if not wrote and not cancel.is_set():
-                print("draftsmith: the model ended at once and wrote nothing; try another --seed.", file=sys.stderr)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        sys.stdout.flush()
-        backend.close()
-    stats = backend.last_stats
+    changes = sampler_changes(args, max_tokens=args.max_tokens, temperature=args.temperature, seed=args.seed)
+    with open_session(args, project, changes) as session, session.stopping_on_ctrl_c() as stop:
+        try:
+            if args.keep:
+                _write_and_keep(args, session)
+            else:
+                _stream(session, place if project else passage)
+        finally:
+            sys.stdout.flush()
+    stats = session.backend.last_stats
     if args.stats and stats and not args.keep:
         print(
             f"{stats.generated_tokens} tokens at {stats.tokens_per_second:.1f} tokens/s; "
             f"prompt {stats.prompt_tokens} tokens, {stats.reused_tokens} reused from cache",
             file=sys.stderr,
         )
-    return 130 if cancel.is_set() else 0
+    return 130 if stop.is_set() else 0
 
 
-def _write_and_keep(args: argparse.Namespace, backend: Backend, project: Project, settings: SamplingSettings,
-                    cancel: threading.Event) -> None:
-    journal = _journal(args, project)
+def _stream(session: WritingSession, where: Place | str) -> None:
+    """Print a continuation as it is written: of the project at a place, or of a loose passage."""
+    backend, settings, stop = session.backend, session.settings, session.stop_signal
+    pieces = (continue_in_project(backend, session.project, settings, where, stop) if isinstance(where, Place)
+              else continue_passage(backend, where, settings, stop))
+    wrote = False
+    for piece in pieces:
+        wrote = wrote or bool(piece.strip())
+        _print_piece(piece)
+    sys.stdout.write("\n")
+    if not wrote and not stop.is_set():
+        print("draftsmith: the model ended at once and wrote nothing; try another --seed.", file=sys.stderr)
+
+
+def _write_and_keep(args: argparse.Namespace, session: WritingSession) -> None:
+    journal = _journal(args, session.project)
     stream_text = None if args.json else _print_piece
-    for step in write_and_keep(backend, project, journal, settings, cancel, on_text=stream_text):
+    for step in write_and_keep(session.backend, session.project, journal, session.settings, session.stop_signal,
+                               on_text=stream_text):
         if args.json:
             print(json.dumps(step.as_dict(), ensure_ascii=False), flush=True)
         _report(step, args.stats)

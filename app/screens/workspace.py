@@ -10,7 +10,6 @@ tabs (``workspace_side``) are the screen's two mixins.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from textual import events, on, work
@@ -36,7 +35,7 @@ from engine.edits.manuscript_edits import save_chapter_text
 from engine.edits.outline_edits import load_outline
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
-from engine.session import styles_to_change, use_project_styles
+from engine.session import WritingSession, styles_to_change, use_project_styles
 from memory.project import Project
 from memory.storage.outline import Outline
 
@@ -84,9 +83,9 @@ class WorkspaceScreen(GenerationActions, SidePanelActions, Screen):
     def __init__(self, project: Project, settings: SamplingSettings | None = None) -> None:
         super().__init__()
         self.project = project
-        self.settings = settings or SamplingSettings(max_tokens=160)
-        self.backend: Backend | None = None
-        self._cancel = threading.Event()
+        self._settings = settings or SamplingSettings(max_tokens=160)
+        self.session: WritingSession | None = None
+        """The writing session on the loaded model: its sampler, its styles and its stop."""
         self._generating = False
         self._last_request: GenerationRequest | None = None
         self._versioned: set[int] = set()
@@ -144,8 +143,22 @@ class WorkspaceScreen(GenerationActions, SidePanelActions, Screen):
     def generating(self) -> bool:
         return self._generating
 
+    @property
+    def backend(self) -> Backend | None:
+        return self.session.backend if self.session is not None else None
+
+    @property
+    def settings(self) -> SamplingSettings:
+        return self.session.settings if self.session is not None else self._settings
+
+    @settings.setter
+    def settings(self, settings: SamplingSettings) -> None:
+        self._settings = settings
+        if self.session is not None:
+            self.session.settings = settings
+
     def use_backend(self, backend: Backend) -> None:
-        self.backend = backend
+        self.session = WritingSession(backend, self.project, base=self._settings)
         backend.prompt_progress = lambda read, total: self.post_message(PromptRead(read, total))
         self.status.model_name = backend.description
         self.status.activity = "ready: Ctrl+G continues"

@@ -96,14 +96,14 @@ class GenerationActions:
         self._generating = True
         self.query_one("#hint", Static).update("Writing… Esc stops")
         self.status.activity = "writing…"
-        # The worker's own cancel event reaches the engine: Esc sets it, and so does Textual
-        # when it cancels the worker (a newer generation, or the app closing).
-        self._cancel = self._generate(self.backend, request).cancelled_event
+        # The session stops the worker's own cancel event: Esc sets it through the session,
+        # and Textual sets it when it cancels the worker (a newer generation, the app closing).
+        self.session.begin(self._generate(self.backend, request).cancelled_event)
 
     @work(thread=True, exclusive=True, group="generation")
     def _generate(self, backend: Backend, request: GenerationRequest) -> None:
         """Stream text for ``request``; only reads the project."""
-        cancel = get_current_worker().cancelled_event
+        cancel = get_current_worker().cancelled_event  # the event the session stops
         try:
             with traced() as trace:
                 request.run(backend, self.project, self.settings, cancel,
@@ -175,12 +175,12 @@ class GenerationActions:
     def stop_generating(self) -> None:
         """Stop a generation in progress (the model is being replaced); what it wrote stays pending."""
         if self._generating:
-            self._cancel.set()
+            self.session.stop()
             self.status.activity = "stopping…"
 
     def action_stop_or_discard(self) -> None:
         if self._generating:
-            self._cancel.set()
+            self.session.stop()
             self.status.activity = "stopping…"
         elif self.editor.pending is not None:
             self.editor.discard()

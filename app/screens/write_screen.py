@@ -4,13 +4,12 @@ It works as the workspace does, without a project: Ctrl+G streams a continuation
 into a pending region at the cursor, which the writer keeps (Ctrl+Y), writes again
 (Ctrl+R, Alt+←/→ among the versions) or discards (Esc). The page's own text is
 kept between runs of the app (``engine.scratch_page``); pending text never is.
-Generation runs in a thread worker that posts each piece as a message; Esc sets
-the worker's cancel event, which the engine checks before every token.
+Generation runs in a thread worker that posts each piece as a message; Esc stops
+the writing session, which sets the worker's cancel event that the engine checks
+before every token.
 """
 
 from __future__ import annotations
-
-import threading
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -27,6 +26,7 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.scratch_page import load_scratch, save_scratch
+from engine.session import WritingSession
 from engine.workflows.continuation import continue_passage
 
 AUTOSAVE_SECONDS = 1.0
@@ -48,9 +48,9 @@ class WriteScreen(Screen):
 
     def __init__(self, settings: SamplingSettings | None = None) -> None:
         super().__init__()
-        self.settings = settings or SamplingSettings(max_tokens=160)
-        self.backend: Backend | None = None
-        self._cancel = threading.Event()
+        self._settings = settings or SamplingSettings(max_tokens=160)
+        self.session: WritingSession | None = None
+        """The writing session on the loaded model (no project): its sampler and its stop."""
         self._generating = False
         self._passage = ""
         self._autosave_timer = None
@@ -92,9 +92,23 @@ class WriteScreen(Screen):
     def has_text(self) -> bool:
         return bool(self.editor.committed_text.strip())
 
+    @property
+    def backend(self) -> Backend | None:
+        return self.session.backend if self.session is not None else None
+
+    @property
+    def settings(self) -> SamplingSettings:
+        return self.session.settings if self.session is not None else self._settings
+
+    @settings.setter
+    def settings(self, settings: SamplingSettings) -> None:
+        self._settings = settings
+        if self.session is not None:
+            self.session.settings = settings
+
     def use_backend(self, backend: Backend) -> None:
         """Called by the app once a model is ready."""
-        self.backend = backend
+        self.session = WritingSession(backend, None, base=self._settings)
         self.status.model_name = backend.description
         self.status.activity = "ready: Ctrl+G continues your text"
 
@@ -135,7 +149,7 @@ class WriteScreen(Screen):
 
     def action_stop_or_discard(self) -> None:
         if self._generating:
-            self._cancel.set()
+            self.session.stop()
             self.status.activity = "stopping…"
             return
         self.editor.discard()
@@ -144,13 +158,13 @@ class WriteScreen(Screen):
     def stop_generating(self) -> None:
         """Stop a generation in progress (the model is being replaced); what it wrote stays pending."""
         if self._generating:
-            self._cancel.set()
+            self.session.stop()
 
     def _start(self) -> None:
         assert self.backend is not None
         self._generating = True
         self.status.activity = "writing… (Esc stops)"
-        self._cancel = self._generate(self.backend, self._passage).cancelled_event  # Esc and Textual both set it
+        self.session.begin(self._generate(self.backend, self._passage).cancelled_event)  # Esc and Textual both set it
 
     @work(thread=True, exclusive=True, group="generation")
     def _generate(self, backend: Backend, passage: str) -> None:

@@ -32,11 +32,6 @@ from memory.storage.outline import Outline, OutlineNode
 from memory.storage.outline_store import add_children, load_outline
 
 PASSAGE_ATTEMPTS = 3
-REWRITES = 1
-"""A passage that talks about a book instead of being one (a review, a blurb), names none of its
-beat's characters, calls one of them by the pronoun the bible does not give them, or brings in
-many names the book has never used, is written once more; the better of the two is kept, the
-first if neither is better (a scene may rightly go on with "she" alone)."""
 STRAY_NAMES = 4
 """A passage bringing in this many names that neither the book so far, its bible nor its outline
 uses has likely strayed into another text: an encyclopedia entry ("the Irish Maritime and
@@ -132,13 +127,12 @@ def draft(
     cancel: threading.Event | None = None,
     on_progress: Callable[[DraftProgress], None] | None = None,
     on_text: Callable[[str], None] | None = None,
-    rewrites: int = REWRITES,
 ) -> DraftReport:
     """Draft every planned beat under ``node_id`` (a chapter, act, or the whole book).
 
-    The memory layer's context follows ``project.context_shares``; benchmarks set every
-    memory share to zero there, and ``rewrites`` to zero (no checks against the bible), to
-    draft with a plain sliding window of the same budget.
+    The memory layer's context follows ``project.context_shares`` and the rewrites
+    ``project.bible_rewrites``; benchmarks set every memory share and the rewrites to zero
+    there to draft with a plain sliding window of the same budget.
     """
     cancel = cancel or threading.Event()
     settings = settings or SamplingSettings()
@@ -151,7 +145,7 @@ def draft(
             outline = load_outline(project.store)
         try:
             chapter_report = _draft_chapter(backend, project, outline, chapter, settings, chapter_words, cancel,
-                                            report, on_progress, on_text, rewrites)
+                                            report, on_progress, on_text)
         except BeatNotWritten as error:
             report.seconds = time.perf_counter() - started
             error.report = report
@@ -209,7 +203,7 @@ def plan_beats(backend: Backend, project: Project, chapter: OutlineNode, chapter
 
 def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter: OutlineNode,
                    settings: SamplingSettings, chapter_words: int | None, cancel: threading.Event,
-                   report: DraftReport, on_progress, on_text, rewrites: int) -> ChapterReport:
+                   report: DraftReport, on_progress, on_text) -> ChapterReport:
     target = chapter_words or chapter.target_words or DEFAULT_WORDS["chapter"]
     leaves = outline.leaves(chapter.id)
     to_draft = [leaf for leaf in leaves if leaf.status == "planned"]
@@ -222,8 +216,7 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
             on_progress(DraftProgress(outline.label(chapter), outline.label(leaf), drafted_before + offset + 1,
                                       len(leaves), document.words, target))
         with traced() as trace:
-            passage = write_beat(backend, project, leaf.id, settings, cancel, on_text, words=words, report=report,
-                                 rewrites=rewrites)
+            passage = write_beat(backend, project, leaf.id, settings, cancel, on_text, words=words, report=report)
         if cancel.is_set():
             break
         if not passage:
@@ -241,7 +234,7 @@ def _draft_chapter(backend: Backend, project: Project, outline: Outline, chapter
 def write_beat(backend: Backend, project: Project, node_id: int, settings: SamplingSettings,
                cancel: threading.Event, on_text: Callable[[str], None] | None = None,
                on_restart: Callable[[], None] | None = None, words: int | None = None,
-               report: DraftReport | None = None, rewrites: int = REWRITES) -> str:
+               report: DraftReport | None = None) -> str:
     """The passage for one outline node, to follow its chapter's text: the one drafting path.
 
     ``draftsmith draft``, the app's Ctrl+B and the benchmarks all draft through here,
@@ -266,7 +259,7 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
     # that lost the scene (in a loop of its own, or in another text) is pulled back to it.
     name = name_as_planned(people[0], _plan_text(leaf)) if people else ""
     note, heading = outline_note(outline, chapter, leaf), chapter_heading(outline, chapter)
-    empty_tries = 0
+    rewrites, empty_tries = project.bible_rewrites, 0
     flawed: list[tuple[bool, bool, int, bool, str, int]] = []  # (about a book, about nobody, flips, strays,
     # passage, its try's last prompt)
     for attempt in range(PASSAGE_ATTEMPTS + rewrites):

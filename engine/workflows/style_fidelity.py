@@ -10,11 +10,15 @@ judged without context. The adapters are switched twice in all, not per paragrap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.backend.llama_backend import LlamaBackend
 from engine.errors import StyleError
+from memory.project import Project
+from memory.storage.store import Document
+from memory.text.manuscript import paragraph_spans
 from memory.text.token_fit import fit_head, fit_tail
 
 CONTEXT_TOKENS = 96
@@ -58,3 +62,37 @@ def mean_fidelity(scores: list[ParagraphFidelity]) -> float:
     """Token-weighted mean over paragraphs."""
     tokens = sum(s.tokens for s in scores)
     return sum(s.score * s.tokens for s in scores) / tokens if tokens else 0.0
+
+
+@dataclass(frozen=True)
+class ChapterFidelity:
+    chapter: str
+    mean: float
+    paragraphs: list[ParagraphFidelity]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"chapter": self.chapter, "mean": round(self.mean, 4),
+                "paragraphs": [p.as_dict() for p in self.paragraphs]}
+
+
+def chapters_to_score(project: Project, number: int | None = None) -> list[Document]:
+    """The manuscript's chapters with text, or only chapter ``number`` (from 1)."""
+    chapters = [d for d in project.store.documents() if d.kind == "chapter" and d.text]
+    if number is None:
+        return chapters
+    if not 1 <= number <= len(chapters):
+        raise StyleError(f"The manuscript has {len(chapters)} chapters; there is no chapter {number}.")
+    return [chapters[number - 1]]
+
+
+def score_chapters(backend: LlamaBackend, adapters: list[tuple[Path, float]], chapters: list[Document],
+                   on_chapter: Callable[[str, int], None] | None = None) -> list[ChapterFidelity]:
+    """Each chapter's paragraphs scored; ``on_chapter(title, paragraphs)`` before each."""
+    scored = []
+    for document in chapters:
+        paragraphs = [document.text[a:b] for a, b in paragraph_spans(document.text)]
+        if on_chapter is not None:
+            on_chapter(document.title, len(paragraphs))
+        scores = paragraph_fidelity(backend, adapters, paragraphs)
+        scored.append(ChapterFidelity(document.title, mean_fidelity(scores), scores))
+    return scored
