@@ -40,6 +40,16 @@ class DraftsmithPaths:
         """The writer's imported styles (adapters and fine-tuned models)."""
         return self.config_dir / "styles.json"
 
+    @property
+    def trained_styles_dir(self) -> Path:
+        """Style adapters ``draftsmith style train`` made (the writer's own voice: kept with the settings)."""
+        return self.config_dir / "styles"
+
+    @property
+    def training_dir(self) -> Path:
+        """Checkpoints of style training runs, so a stopped or killed run resumes."""
+        return self.cache_dir / "training"
+
     def ensure(self, folder: Path) -> Path:
         """Create ``folder`` (and parents) if missing and return it."""
         folder.mkdir(parents=True, exist_ok=True)

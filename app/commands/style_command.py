@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.commands.options import positive_int
+from app.commands.style_train_command import register_train
 from app.progress import StderrProgress
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings
 from engine.backend.protocol import SamplingSettings
@@ -76,6 +77,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     score.add_argument("--style", action="append", metavar="NAME[:SCALE]", help="default: the project's styles")
     score.add_argument("--json", action="store_true")
     score.set_defaults(run=run_score)
+
+    register_train(actions)
 
     dataset = actions.add_parser("dataset", help="write your prose as fine-tuning files",
                                  description="Write plain-text chunks, JSONL {text} and instruction pairs "

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Static
 from app.generation_requests import GenerationRequest
 from app.messages import PromptRead, StylesApplied
 from app.screens.chord_screen import CHORD_KEY, Chord, ChordScreen
+from app.screens.session_holder import SessionHolder
 from app.screens.workspace_generation import GenerationActions
 from app.screens.workspace_side import SidePanelActions
 from app.stray_keys import catch_stray_key
@@ -35,7 +36,7 @@ from engine.edits.manuscript_edits import save_chapter_text
 from engine.edits.outline_edits import load_outline
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError, ProjectError
-from engine.session import WritingSession, styles_to_change, use_project_styles
+from engine.session import styles_to_change, use_project_styles
 from memory.project import Project
 from memory.storage.outline import Outline
 
@@ -56,7 +57,7 @@ WORKSPACE_CHORDS = (
 """Ctrl+T then the key: the same action as Alt and the key."""
 
 
-class WorkspaceScreen(GenerationActions, SidePanelActions, Screen):
+class WorkspaceScreen(GenerationActions, SidePanelActions, SessionHolder, Screen):
     BINDINGS = [
         Binding("ctrl+g", "continue_text", "Continue", priority=True),
         Binding("ctrl+y", "accept", "Keep", priority=True),
@@ -84,8 +85,6 @@ class WorkspaceScreen(GenerationActions, SidePanelActions, Screen):
         super().__init__()
         self.project = project
         self._settings = settings or SamplingSettings(max_tokens=160)
-        self.session: WritingSession | None = None
-        """The writing session on the loaded model: its sampler, its styles and its stop."""
         self._generating = False
         self._last_request: GenerationRequest | None = None
         self._versioned: set[int] = set()
@@ -143,22 +142,8 @@ class WorkspaceScreen(GenerationActions, SidePanelActions, Screen):
     def generating(self) -> bool:
         return self._generating
 
-    @property
-    def backend(self) -> Backend | None:
-        return self.session.backend if self.session is not None else None
-
-    @property
-    def settings(self) -> SamplingSettings:
-        return self.session.settings if self.session is not None else self._settings
-
-    @settings.setter
-    def settings(self, settings: SamplingSettings) -> None:
-        self._settings = settings
-        if self.session is not None:
-            self.session.settings = settings
-
     def use_backend(self, backend: Backend) -> None:
-        self.session = WritingSession(backend, self.project, base=self._settings)
+        self.open_session(backend, self.project)
         backend.prompt_progress = lambda read, total: self.post_message(PromptRead(read, total))
         self.status.model_name = backend.description
         self.status.activity = "ready: Ctrl+G continues"

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
 from app.messages import GenerationEnded, TextGenerated
+from app.screens.session_holder import SessionHolder
 from app.stray_keys import catch_stray_key
 from app.widgets.draft_editor import DraftEditor
 from app.widgets.status_line import StatusLine
@@ -26,14 +27,13 @@ from engine.backend.protocol import Backend, SamplingSettings
 from engine.error_log import record_unexpected
 from engine.errors import DraftsmithError
 from engine.scratch_page import load_scratch, save_scratch
-from engine.session import WritingSession
 from engine.workflows.continuation import continue_passage
 
 AUTOSAVE_SECONDS = 1.0
 PENDING_HINT = "Ctrl+Y keeps, Ctrl+R another, Esc discards"
 
 
-class WriteScreen(Screen):
+class WriteScreen(SessionHolder, Screen):
     """A single page of text that the model continues on request."""
 
     BINDINGS = [
@@ -49,8 +49,6 @@ class WriteScreen(Screen):
     def __init__(self, settings: SamplingSettings | None = None) -> None:
         super().__init__()
         self._settings = settings or SamplingSettings(max_tokens=160)
-        self.session: WritingSession | None = None
-        """The writing session on the loaded model (no project): its sampler and its stop."""
         self._generating = False
         self._passage = ""
         self._autosave_timer = None
@@ -92,23 +90,9 @@ class WriteScreen(Screen):
     def has_text(self) -> bool:
         return bool(self.editor.committed_text.strip())
 
-    @property
-    def backend(self) -> Backend | None:
-        return self.session.backend if self.session is not None else None
-
-    @property
-    def settings(self) -> SamplingSettings:
-        return self.session.settings if self.session is not None else self._settings
-
-    @settings.setter
-    def settings(self, settings: SamplingSettings) -> None:
-        self._settings = settings
-        if self.session is not None:
-            self.session.settings = settings
-
     def use_backend(self, backend: Backend) -> None:
         """Called by the app once a model is ready."""
-        self.session = WritingSession(backend, None, base=self._settings)
+        self.open_session(backend, None)
         self.status.model_name = backend.description
         self.status.activity = "ready: Ctrl+G continues your text"
 

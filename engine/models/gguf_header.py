@@ -146,3 +146,60 @@ def _tensor_bytes(shape: tuple[int, ...], ggml_type: int) -> int:
     for dimension in shape:
         elements *= dimension
     return elements * type_size // block_size
+
+
+LONG_ARRAY = 4096
+"""Arrays this long or longer are vocabulary tables (tokens, scores, merges), not settings."""
+
+
+def copy_without_vocabulary(path: Path, target: Path) -> Path:
+    """Copy a GGUF model to ``target`` without its long metadata arrays (the vocabulary).
+
+    What remains is every setting and every tensor, byte for byte: tensor offsets count
+    from the start of the data section, so only the header changes. The vocabulary's size
+    is kept as ``{architecture}.vocab_size``, for readers that derive it from the table.
+    Libraries that read every array element one by one open the copy in a moment.
+    """
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
+        cursor = _Cursor(buffer)
+        if buffer[:4] != b"GGUF":
+            raise GGUFFormatError("the GGUF signature is missing")
+        cursor.offset = 4
+        version = cursor.take("<I")
+        n_tensors, n_kv = cursor.take("<Q"), cursor.take("<Q")
+        if (n_tensors + n_kv) * 8 > len(buffer):
+            raise GGUFFormatError("the header claims more entries than the file can hold")
+        kept: list[bytes] = []
+        metadata: dict[str, Any] = {}
+        vocabulary = 0
+        for _ in range(n_kv):
+            start = cursor.offset
+            key = cursor.string()
+            value = cursor.value(cursor.take("<I"))
+            metadata[key] = value
+            if isinstance(value, _ArrayLength) and value >= LONG_ARRAY:
+                if key == "tokenizer.ggml.tokens":
+                    vocabulary = int(value)
+                continue
+            kept.append(bytes(buffer[start:cursor.offset]))
+        tensors_start = cursor.offset
+        for _ in range(n_tensors):
+            _tensor_entry(cursor)
+        tensor_table = bytes(buffer[tensors_start:cursor.offset])
+        alignment = int(metadata.get("general.alignment", DEFAULT_ALIGNMENT)) or DEFAULT_ALIGNMENT
+        data_start = -(-cursor.offset // alignment) * alignment
+        vocab_key = f"{metadata.get('general.architecture', '')}.vocab_size"
+        if vocabulary and vocab_key not in metadata:
+            name = vocab_key.encode()
+            kept.append(struct.pack("<Q", len(name)) + name + struct.pack("<II", 4, vocabulary))
+        header = b"GGUF" + struct.pack("<IQQ", version, n_tensors, len(kept)) + b"".join(kept) + tensor_table
+        partial = target.with_name(f"{target.name}.partial")
+        with partial.open("wb") as out:
+            out.write(header)
+            out.write(b"\0" * (-len(header) % alignment))
+            view = memoryview(buffer)
+            for at in range(data_start, len(buffer), 1 << 24):
+                out.write(view[at:min(len(buffer), at + (1 << 24))])
+            del view
+        partial.replace(target)
+    return target
