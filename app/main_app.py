@@ -26,6 +26,7 @@ from app.screens.models_screen import ModelRequested, ModelsScreen, SamplingChan
 from app.screens.planning import PlanningScreen
 from app.screens.project_picker import ProjectPicker, ProjectRequested
 from app.screens.replace_screen import KEEP_BOTH, REPLACE, ReplaceScreen
+from app.screens.style_training_screen import StyleNameScreen, StyleTrainingScreen
 from app.screens.workspace import WorkspaceScreen
 from app.screens.write_screen import WriteScreen
 from assets import STYLES_DIR
@@ -39,6 +40,7 @@ from engine.projects import open_project, project_path
 from engine.recent_projects import remember_project
 from engine.sampler_presets import PRESET_ABOUT, project_sampler, save_project_sampler
 from engine.session import model_to_load
+from engine.training import require_training_stack
 from memory.project import Project
 
 BackendLoader = Callable[..., Backend]
@@ -318,6 +320,24 @@ class DraftsmithApp(App):
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
 
+    def action_train_style(self) -> None:
+        """Name a style, then train it on the project's chapters with its progress on screen."""
+        if self.project is None:
+            self.notify("Open a project first (Ctrl+O).", severity="warning")
+            return
+        try:
+            require_training_stack()
+        except DraftsmithError as error:
+            self.notify(error.sentence, title="Style training is not installed", severity="error", timeout=15)
+            return
+        project = self.project
+
+        def start(name: str | None) -> None:
+            if name:
+                self.push_screen(StyleTrainingScreen(project, name))
+
+        self.push_screen(StyleNameScreen(), start)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette reaches every action, the screen's included."""
         yield from super().get_system_commands(screen)
@@ -332,6 +352,8 @@ class DraftsmithApp(App):
         yield SystemCommand("Export as EPUB", "An e-book beside the project file", lambda: self.action_export("epub"))
         yield SystemCommand("Models and sampling", "Choose or import a model", self.action_models)
         yield SystemCommand("Session word goal", "How many words this sitting aims for", self.action_session_goal)
+        yield SystemCommand("Train a style", "Learn your voice from this project's chapters (needs the train "
+                            "extra)", self.action_train_style)
         for preset, about in PRESET_ABOUT.items():
             yield SystemCommand(f"Sampler: {preset}", about, lambda preset=preset: self.action_sampler_preset(preset))
         yield SystemCommand("Help", "Every key", self.action_help)

@@ -30,8 +30,9 @@ from engine.provenance import file_sha256
 from engine.runtime import resolve_model_path
 from engine.styles import StyleRegistry
 from engine.training.lora import with_lora, write_gguf_adapter
+from engine.training.progress import TrainingProgress
 from engine.training.torch_model import agreement, load_torch_model, weights_file
-from engine.training.trainer import TrainingOutcome, TrainingPlan, TrainingProgress, token_windows, train_lora
+from engine.training.trainer import TrainingOutcome, TrainingPlan, token_windows, train_lora
 from memory.project import Project
 from memory.training_text import WriterChapter, held_out_split, writer_chapters
 

@@ -18,12 +18,13 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
 from engine.training.lora import load_lora_state, lora_state
+from engine.training.progress import TrainingProgress
 from engine.training.torch_model import mean_nll
 
 
@@ -53,19 +54,6 @@ class TrainingPlan:
         for window in windows:
             digest.update(json.dumps(window).encode())
         return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class TrainingProgress:
-    step: int
-    steps: int
-    tokens: int
-    loss: float
-    held_out_loss: float | None
-    seconds_left: float
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,97 @@
+"""Train a style on the first 80% of a novel's chapters and measure it on the last 20%.
+
+For each novel: a fresh project holding the whole novel, ``style train`` with its
+defaults (rank 16, 512-token steps, one epoch at most) or a time limit per novel, and
+the held-out chapters' loss under llama.cpp without and with the adapter (the figure
+``style train`` prints). The table also gives the seconds per step and the time one
+epoch over a 100,000-word manuscript would take at that pace, and the process's peak
+memory. A run cut by ``--max-minutes`` measures what was learnt by then.
+
+    python bench/style_training.py [--novels pride_and_prejudice treasure_island emma]
+                                   [--max-minutes 50] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.machine import machine_description  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+WORDS = 100_000
+TOKENS_PER_WORD = 1.33
+"""Gemma's tokens per word on nineteenth-century English prose, for the 100,000-word projection."""
+
+
+def run_novel(name: str, max_minutes: float | None) -> dict[str, object]:
+    from engine.edits.importing import import_into_project
+    from engine.projects import open_project
+    from engine.training.style_training import StyleTrainingRequest, train_style
+
+    import_into_project(name, CORPUS / f"{name}.txt")
+    project, _ = open_project(name)
+    seconds: list[float] = []
+    last = [time.monotonic()]
+
+    def step(progress) -> None:
+        now = time.monotonic()
+        seconds.append(now - last[0])
+        last[0] = now
+        if progress.step % 10 == 0:
+            print(f"  {name}: step {progress.step}/{progress.steps}, loss {progress.loss:.3f}", file=sys.stderr,
+                  flush=True)
+
+    try:
+        report = train_style(project, StyleTrainingRequest(f"bench-{name}", max_minutes=max_minutes),
+                             lambda line: print(f"  {name}: {line}", file=sys.stderr, flush=True), step)
+    finally:
+        project.close()
+    per_step = sorted(seconds[1:] or seconds)[len(seconds[1:] or seconds) // 2] if seconds else float("nan")
+    epoch_steps = WORDS * TOKENS_PER_WORD / 511
+    return {"novel": name, "trained_chapters": len(report.trained_chapters),
+            "held_out_chapters": len(report.held_out_chapters), "training_tokens": report.training_tokens,
+            "steps_done": report.steps_done, "steps": report.steps, "seconds_per_step": per_step,
+            "epoch_minutes_100k_words": per_step * epoch_steps / 60, "plain": report.held_out_nll_plain,
+            "styled": report.held_out_nll_styled, "improvement": report.improvement,
+            "torch_vs_llama": abs(report.torch_nll - report.llama_nll) / report.llama_nll,
+            "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
+            "seconds": report.seconds}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--novels", nargs="+", default=["pride_and_prejudice", "treasure_island", "emma"])
+    parser.add_argument("--max-minutes", type=float, help="training minutes per novel (default: one whole epoch)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="style-bench-") as home:
+        os.environ["DRAFTSMITH_HOME"] = home
+        rows = [run_novel(name, args.max_minutes) for name in args.novels]
+    if args.json:
+        print(json.dumps({"machine": machine_description(), "rows": rows}, indent=2))
+        return 0
+    print(f"Style training on {machine_description()}\n")
+    print("| novel | chapters (train/held out) | tokens | steps | s/step | epoch of 100k words | held-out NLL "
+          "plain | with the style | lower by | torch vs llama.cpp | peak memory |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        styled = f"{row['styled']:.3f}" if row["styled"] is not None else "-"
+        lower = f"{row['improvement']:.1%}" if row["improvement"] is not None else "-"
+        print(f"| {row['novel']} | {row['trained_chapters']}/{row['held_out_chapters']} | "
+              f"{row['training_tokens']:,} | {row['steps_done']}/{row['steps']} | {row['seconds_per_step']:.1f} | "
+              f"{row['epoch_minutes_100k_words']:.0f} min | {row['plain']:.3f} | {styled} | {lower} | "
+              f"{row['torch_vs_llama']:.2%} | {row['peak_rss_gib']:.1f} GiB |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
