@@ -102,18 +102,24 @@ class _ArrayLength(int):
     """Stands in for an array's contents: only its length is kept."""
 
 
+def _header_counts(buffer: mmap.mmap) -> tuple[_Cursor, int, int, int]:
+    """A cursor past the signature, version and counts, with the version and the counts."""
+    cursor = _Cursor(buffer)
+    if buffer[:4] != b"GGUF":
+        raise GGUFFormatError("the GGUF signature is missing")
+    cursor.offset = 4
+    version = cursor.take("<I")
+    n_tensors, n_kv = cursor.take("<Q"), cursor.take("<Q")
+    # Every entry takes at least 8 bytes, so larger counts mean a damaged header.
+    if (n_tensors + n_kv) * 8 > len(buffer):
+        raise GGUFFormatError("the header claims more entries than the file can hold")
+    return cursor, version, n_tensors, n_kv
+
+
 def read_gguf_header(path: Path) -> GGUFHeader:
     """Parse ``path``'s metadata and tensor table without touching tensor data."""
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
-        cursor = _Cursor(buffer)
-        if buffer[:4] != b"GGUF":
-            raise GGUFFormatError("the GGUF signature is missing")
-        cursor.offset = 4
-        version = cursor.take("<I")
-        n_tensors, n_kv = cursor.take("<Q"), cursor.take("<Q")
-        # Every entry takes at least 8 bytes, so larger counts mean a damaged header.
-        if (n_tensors + n_kv) * 8 > len(buffer):
-            raise GGUFFormatError("the header claims more entries than the file can hold")
+        cursor, version, n_tensors, n_kv = _header_counts(buffer)
         metadata: dict[str, Any] = {}
         for _ in range(n_kv):
             key = cursor.string()
@@ -161,14 +167,7 @@ def copy_without_vocabulary(path: Path, target: Path) -> Path:
     Libraries that read every array element one by one open the copy in a moment.
     """
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
-        cursor = _Cursor(buffer)
-        if buffer[:4] != b"GGUF":
-            raise GGUFFormatError("the GGUF signature is missing")
-        cursor.offset = 4
-        version = cursor.take("<I")
-        n_tensors, n_kv = cursor.take("<Q"), cursor.take("<Q")
-        if (n_tensors + n_kv) * 8 > len(buffer):
-            raise GGUFFormatError("the header claims more entries than the file can hold")
+        cursor, version, n_tensors, n_kv = _header_counts(buffer)
         kept: list[bytes] = []
         metadata: dict[str, Any] = {}
         vocabulary = 0

@@ -10,6 +10,7 @@ it by alpha / rank, as peft did while training.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import gguf
@@ -25,11 +26,18 @@ def with_lora(model: torch.nn.Module, rank: int, alpha: float) -> torch.nn.Modul
     """``model`` wrapped with trainable LoRA weights (dropout off: a resumed run repeats exactly)."""
     config = LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=0.0, bias="none",
                         target_modules=list(TARGET_MODULES), task_type="CAUSAL_LM")
-    return get_peft_model(model, config)
+    with warnings.catch_warnings():  # the libraries' notes to each other are not the writer's
+        warnings.simplefilter("ignore", FutureWarning)
+        return get_peft_model(model, config)
 
 
 def lora_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
-    return {name: tensor.detach().clone() for name, tensor in get_peft_model_state_dict(model).items()}
+    return {name: tensor.detach().clone() for name, tensor in _lora_weights(model).items()}
+
+
+def _lora_weights(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """The LoRA matrices alone (the embeddings are never trained, so they are never saved)."""
+    return get_peft_model_state_dict(model, save_embedding_layers=False)
 
 
 def load_lora_state(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> None:
@@ -48,7 +56,7 @@ def write_gguf_adapter(model: torch.nn.Module, path: Path, architecture: str, la
     """Write the LoRA weights of ``model`` as a llama.cpp adapter at ``path`` (atomically)."""
     names = gguf.get_tensor_name_map(_architecture(architecture), layers)
     pairs: dict[str, dict[str, np.ndarray]] = {}
-    for key, tensor in get_peft_model_state_dict(model).items():
+    for key, tensor in _lora_weights(model).items():
         module, _, part = key.rpartition(".lora_")
         module = module.removeprefix("base_model.model.")
         target = names.get_name(module)
