@@ -173,3 +173,43 @@ def test_a_stopped_run_keeps_its_checkpoint_and_the_same_request_goes_on(trainin
     assert list((isolated_home / "cache" / "training").glob("*/checkpoint.pt"))
     second = train_style(training_project, _request())
     assert second.resumed_from == 2 and second.steps_done == second.steps and second.adapter is not None
+
+
+def test_a_killed_style_train_resumes_from_its_last_checkpoint(tmp_path: Path, corpus: Path, tokenizer,
+                                                               isolated_home: Path) -> None:
+    """SIGKILL ``draftsmith style train`` after a checkpoint; the same command goes on from it and finishes."""
+    import json
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from engine.projects import open_project
+
+    text = (corpus / "pride_and_prejudice.txt").read_text()
+    manuscript = tmp_path / "pride.txt"
+    manuscript.write_text(text[text.index("Chapter 1"):][:9000])
+    project, _ = open_project(str(tmp_path / "killed.draftsmith"), create=True)
+    import_manuscript(project.store, manuscript, tokenizer.count_tokens)
+    project.close()
+    command = [sys.executable, "-m", "app.cli", "style", "train", "--project", str(tmp_path / "killed.draftsmith"),
+               "--name", "killed", "--rank", "4", "--seq-len", "64", "--json"]
+    env = {**os.environ, "DRAFTSMITH_HOME": str(isolated_home)}
+    root = Path(__file__).resolve().parents[1]
+    first = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reported = 0
+    for line in first.stderr:  # the steps as the writer sees them; killed once a checkpoint lies behind
+        found = re.match(r"step (\d+)/(\d+)", line)
+        if found:
+            reported = int(found.group(1))
+            assert int(found.group(2)) > 12, "the slice is too short to be killed mid-run"
+            if reported == 12:
+                first.kill()
+                break
+    first.wait(timeout=60)
+    assert reported == 12 and first.returncode == -9
+    done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["resumed_from"] == 10  # the checkpoint every 10 steps: the kill lost two
+    assert report["steps_done"] == report["steps"] and report["adapter"] and report["held_out_nll_styled"]
