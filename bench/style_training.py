@@ -15,6 +15,7 @@ text's mean NLL beside the book's true continuation's, both under the model that
 
     python bench/style_training.py [--novels pride_and_prejudice treasure_island emma]
                                    [--max-minutes 50] [--no-continuations] [--json]
+    python bench/style_training.py --tables run-1.json run-2.json
 """
 
 from __future__ import annotations
@@ -123,20 +124,9 @@ def run_novel(name: str, max_minutes: float | None, with_continuations: bool = T
             "seconds": report.seconds, "continuations": prose}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--novels", nargs="+", default=["pride_and_prejudice", "treasure_island", "emma"])
-    parser.add_argument("--max-minutes", type=float, help="training minutes per novel (default: one whole epoch)")
-    parser.add_argument("--no-continuations", action="store_true", help="skip the continuations with the adapter")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="style-bench-") as home:
-        os.environ["DRAFTSMITH_HOME"] = home
-        rows = [run_novel(name, args.max_minutes, not args.no_continuations) for name in args.novels]
-    if args.json:
-        print(json.dumps({"machine": machine_description(), "rows": rows}, indent=2))
-        return 0
-    print(f"Style training on {machine_description()}\n")
+def print_tables(machine: str, rows: list[dict]) -> None:
+    """The training table and, where measured, the continuations table, as Markdown."""
+    print(f"Style training on {machine}\n")
     print("| novel | chapters (train/held out) | tokens | steps | s/step | epoch of 100k words | held-out NLL "
           "plain | with the style | lower by | torch vs llama.cpp | peak memory |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -157,6 +147,28 @@ def main() -> int:
                 print(f"| {row['novel']} | {label} | {f['repeats']:.1f} | {f['book_repeats']:.1f} | {ratio:.2f} | "
                       f"{f['loops']:.0f}/{len(HELD_OUT_CURSORS)} | {f['words']:.0f} | {f['nll']:.2f} | "
                       f"{f['book_nll']:.2f} | {f['nll'] / f['book_nll'] - 1:+.0%} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--novels", nargs="+", default=["pride_and_prejudice", "treasure_island", "emma"])
+    parser.add_argument("--max-minutes", type=float, help="training minutes per novel (default: one whole epoch)")
+    parser.add_argument("--no-continuations", action="store_true", help="skip the continuations with the adapter")
+    parser.add_argument("--tables", nargs="+", type=Path, metavar="JSON",
+                        help="print the tables of earlier --json runs (one novel each, say) instead of training")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.tables:
+        runs = [json.loads(path.read_text()) for path in args.tables]
+        print_tables(runs[0]["machine"], [row for run in runs for row in run["rows"]])
+        return 0
+    with tempfile.TemporaryDirectory(prefix="style-bench-") as home:
+        os.environ["DRAFTSMITH_HOME"] = home
+        rows = [run_novel(name, args.max_minutes, not args.no_continuations) for name in args.novels]
+    if args.json:
+        print(json.dumps({"machine": machine_description(), "rows": rows}, indent=2))
+        return 0
+    print_tables(machine_description(), rows)
     return 0
 
 
