@@ -88,10 +88,14 @@ def continuations(project, report, tokens: int = 400) -> dict[str, dict[str, flo
     return figures
 
 
-def run_novel(name: str, max_minutes: float | None, with_continuations: bool = True) -> dict[str, object]:
+def run_novel(name: str, max_minutes: float | None, with_continuations: bool = True,
+              learning_rate: float | None = None) -> dict[str, object]:
+    from dataclasses import replace
+
     from engine.edits.importing import import_into_project
     from engine.projects import open_project
     from engine.training.style_training import StyleTrainingRequest, train_style
+    from engine.training.trainer import TrainingPlan
 
     import_into_project(name, CORPUS / f"{name}.txt")
     project, _ = open_project(name)
@@ -107,7 +111,8 @@ def run_novel(name: str, max_minutes: float | None, with_continuations: bool = T
                   flush=True)
 
     try:
-        report = train_style(project, StyleTrainingRequest(f"bench-{name}", max_minutes=max_minutes),
+        plan = TrainingPlan() if learning_rate is None else replace(TrainingPlan(), learning_rate=learning_rate)
+        report = train_style(project, StyleTrainingRequest(f"bench-{name}", plan=plan, max_minutes=max_minutes),
                              lambda line: print(f"  {name}: {line}", file=sys.stderr, flush=True), step)
         prose = continuations(project, report) if with_continuations and report.adapter else {}
     finally:
@@ -121,19 +126,20 @@ def run_novel(name: str, max_minutes: float | None, with_continuations: bool = T
             "styled": report.held_out_nll_styled, "improvement": report.improvement,
             "torch_vs_llama": abs(report.torch_nll - report.llama_nll) / report.llama_nll,
             "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
-            "seconds": report.seconds, "continuations": prose}
+            "seconds": report.seconds, "learning_rate": plan.learning_rate, "continuations": prose}
 
 
 def print_tables(machine: str, rows: list[dict]) -> None:
     """The training table and, where measured, the continuations table, as Markdown."""
     print(f"Style training on {machine}\n")
-    print("| novel | chapters (train/held out) | tokens | steps | s/step | epoch of 100k words | held-out NLL "
-          "plain | with the style | lower by | torch vs llama.cpp | peak memory |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| novel | learning rate | chapters (train/held out) | tokens | steps | s/step | epoch of 100k words "
+          "| held-out NLL plain | with the style | lower by | torch vs llama.cpp | peak memory |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         styled = f"{row['styled']:.3f}" if row["styled"] is not None else "-"
         lower = f"{row['improvement']:.1%}" if row["improvement"] is not None else "-"
-        print(f"| {row['novel']} | {row['trained_chapters']}/{row['held_out_chapters']} | "
+        print(f"| {row['novel']} | {row.get('learning_rate', 2e-4):g} | "
+              f"{row['trained_chapters']}/{row['held_out_chapters']} | "
               f"{row['training_tokens']:,} | {row['steps_done']}/{row['steps']} | {row['seconds_per_step']:.1f} | "
               f"{row['epoch_minutes_100k_words']:.0f} min | {row['plain']:.3f} | {styled} | {lower} | "
               f"{row['torch_vs_llama']:.2%} | {row['peak_rss_gib']:.1f} GiB |")
@@ -154,6 +160,7 @@ def main() -> int:
     parser.add_argument("--novels", nargs="+", default=["pride_and_prejudice", "treasure_island", "emma"])
     parser.add_argument("--max-minutes", type=float, help="training minutes per novel (default: one whole epoch)")
     parser.add_argument("--no-continuations", action="store_true", help="skip the continuations with the adapter")
+    parser.add_argument("--learning-rate", type=float, help="peak learning rate (default: style train's)")
     parser.add_argument("--tables", nargs="+", type=Path, metavar="JSON",
                         help="print the tables of earlier --json runs (one novel each, say) instead of training")
     parser.add_argument("--json", action="store_true")
@@ -164,7 +171,8 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="style-bench-") as home:
         os.environ["DRAFTSMITH_HOME"] = home
-        rows = [run_novel(name, args.max_minutes, not args.no_continuations) for name in args.novels]
+        rows = [run_novel(name, args.max_minutes, not args.no_continuations, args.learning_rate)
+                for name in args.novels]
     if args.json:
         print(json.dumps({"machine": machine_description(), "rows": rows}, indent=2))
         return 0
