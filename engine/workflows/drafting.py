@@ -24,6 +24,7 @@ from engine.workflows.outline_schema import DEFAULT_WORDS
 from engine.workflows.passage import chapter_heading, outline_note, write_passage
 from engine.workflows.passage_cleaning import is_commentary
 from engine.workflows.planning import plan_children
+from engine.workflows.try_seeds import try_seed
 from memory.context.bible import BibleEntry, entries_mentioned
 from memory.continuity import bible_pronoun_flips, book_names, new_names
 from memory.drafts import chapter_document
@@ -263,8 +264,7 @@ def write_beat(backend: Backend, project: Project, node_id: int, settings: Sampl
     flawed: list[tuple[bool, bool, int, bool, str, int]] = []  # (about a book, about nobody, flips, strays,
     # passage, its try's last prompt)
     for attempt in range(PASSAGE_ATTEMPTS + rewrites):
-        attempt_settings = settings if attempt == 0 or settings.seed is None else \
-            replace(settings, seed=settings.seed + 1000 * attempt)
+        attempt_settings = replace(settings, seed=try_seed(settings.seed, attempt))
         if attempt and on_restart is not None:
             on_restart()
         passage = write_passage(backend, project, document, note, words, attempt_settings, cancel, on_text,

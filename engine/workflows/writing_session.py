@@ -19,11 +19,12 @@ from engine.provenance import PromptTrace, generation_record, prompt_record
 from engine.workflows.continuation import Place, context_sections, continue_prompt_for, going_on
 from engine.workflows.keeping import keep_continuation
 from engine.workflows.passage_cleaning import trim_to_sentence
+from engine.workflows.try_seeds import try_seed
 from memory.project import Project
 from memory.write_journal import WriteJournal, start_journal, unfinished_journal
 
 EMPTY_TRIES = 3
-"""A step whose continuation holds no words is tried again with the next seed, this many times in all."""
+"""Tries a step has to write words, each with a seed of its own (``try_seed``)."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,7 @@ def write_and_keep(
                                               Place(document_id=journal.document_id, offset=journal.offset))
         text = ""
         for attempt in range(EMPTY_TRIES):
-            seed = None if settings.seed is None else settings.seed + journal.steps * EMPTY_TRIES + attempt
-            kept_settings = going_on(replace(settings, seed=seed))
+            kept_settings = going_on(replace(settings, seed=try_seed(settings.seed, attempt, journal.steps)))
             pieces = []
             for piece in backend.stream(prompt, kept_settings, cancel):
                 pieces.append(piece)
