@@ -11,6 +11,7 @@ one checkpoint interval) and the step the next attempt resumed from; then the ki
 style's held-out figure beside the reference.
 
     python bench/training_kills.py [--kills 10] [--seed 3] [--novel treasure_island] [--chapters 1-3] [--json]
+    python bench/training_kills.py --tables run.json
 """
 
 from __future__ import annotations
@@ -76,6 +77,22 @@ def killed_attempt(command: list[str], env: dict[str, str], after: float, log: P
     return killed, int(steps[-1][0]) if steps else None
 
 
+def print_table(result: dict) -> None:
+    """The kills and the held-out figures of one run, as Markdown."""
+    kills, gap = result["kills"], result["gap"]
+    print(f"Training kills on {result['machine']}\n")
+    print(f"{result['novel']}, chapters {result['chapters']}: {result['steps']} steps, "
+          f"unkilled run {result['reference_seconds']:.0f} s\n")
+    print("| kill | after | last step reported | checkpoint after the kill | steps lost |")
+    print("|---:|---:|---:|---:|---:|")
+    for number, kill in enumerate(kills, start=1):
+        print(f"| {number} | {kill['after_s']:.0f} s | {kill['last_step'] if kill['last_step'] is not None else '-'} "
+              f"| {kill['checkpoint'] if kill['checkpoint'] is not None else '-'} | {kill['lost']} |")
+    print(f"\nHeld-out NLL: plain {result['plain']:.4f}, unkilled style {result['reference']:.4f}, "
+          f"killed {len(kills)} times and resumed {result['killed']:.4f} ({gap:.2%} apart); "
+          f"the last attempt resumed from step {result['resumed_from']}.")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=10)
@@ -83,7 +100,11 @@ def main() -> int:
     parser.add_argument("--novel", default="treasure_island")
     parser.add_argument("--chapters", default="1-3", help="chapters to train on (the last is held out)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tables", type=Path, metavar="JSON", help="print the table of an earlier --json run")
     args = parser.parse_args()
+    if args.tables:
+        print_table(json.loads(args.tables.read_text()))
+        return 0
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="training-kills-") as folder:
         home = Path(folder)
@@ -117,16 +138,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"Training kills on {result['machine']}\n")
-    print(f"{args.novel}, chapters {args.chapters}: {result['steps']} steps, unkilled run {seconds:.0f} s\n")
-    print("| kill | after | last step reported | checkpoint after the kill | steps lost |")
-    print("|---:|---:|---:|---:|---:|")
-    for number, kill in enumerate(kills, start=1):
-        print(f"| {number} | {kill['after_s']:.0f} s | {kill['last_step'] if kill['last_step'] is not None else '-'} "
-              f"| {kill['checkpoint'] if kill['checkpoint'] is not None else '-'} | {kill['lost']} |")
-    print(f"\nHeld-out NLL: plain {result['plain']:.4f}, unkilled style {result['reference']:.4f}, "
-          f"killed {len(kills)} times and resumed {result['killed']:.4f} ({gap:.2%} apart); "
-          f"the last attempt resumed from step {result['resumed_from']}.")
+    print_table(result)
     return 0
 
 
