@@ -34,7 +34,8 @@ class TrainingPlan:
     epochs: int = 1
     seq_len: int = 512
     """Tokens per step, BOS included."""
-    learning_rate: float = 2e-4
+    learning_rate: float = 6e-4
+    """The peak: reached after the first twentieth of the steps, then falling linearly to a tenth of it."""
     seed: int = 0
     checkpoint_every: int = 10
     """Steps between checkpoints (also taken when the run stops)."""
