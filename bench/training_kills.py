@@ -5,10 +5,12 @@ unkilled: its held-out loss with the new style is the reference. Then another st
 trained on the same chapters, and each attempt is sent SIGKILL at a random moment
 (anywhere from loading to the last measurement) until the given number of kills is
 reached; each next attempt is the same command, which resumes from the checkpoint.
-The last attempt is left to finish. Per kill the table gives the moment, the last step
-the run had reported, the step its checkpoint held afterwards (the steps lost, at most
-one checkpoint interval) and the step the next attempt resumed from; then the killed
-style's held-out figure beside the reference.
+Each kill falls within the time the run has left; an attempt that still finishes
+first ends its run, and the next kills go to a fresh one. After the last kill the
+attempt is left to finish. Per kill the table gives the moment, the last step the run
+had reported and the step its checkpoint held afterwards (the steps lost, at most one
+checkpoint interval); per run, the kills it took, the step its last attempt resumed
+from and its held-out figure beside the unkilled run's.
 
     python bench/training_kills.py [--kills 10] [--seed 3] [--novel treasure_island] [--chapters 1-3] [--json]
     python bench/training_kills.py --tables run.json
@@ -62,35 +64,53 @@ def run_to_end(command: list[str], env: dict[str, str]) -> tuple[dict, float]:
     return json.loads(done.stdout), time.monotonic() - started
 
 
-def killed_attempt(command: list[str], env: dict[str, str], after: float, log: Path) -> tuple[bool, int | None]:
-    """Start ``command``, SIGKILL it ``after`` seconds later; (it was killed, last step it reported)."""
-    with log.open("w") as stderr:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT)
+def killed_attempt(command: list[str], env: dict[str, str], after: float,
+                   log: Path) -> tuple[dict | None, int | None]:
+    """Start ``command``, SIGKILL it ``after`` seconds later.
+
+    Returns (its report when it finished before the kill, else None; the last step it reported).
+    """
+    with log.open("w") as stderr, log.with_suffix(".json").open("w") as stdout:
+        process = subprocess.Popen(command, env=env, stdout=stdout, stderr=stderr, cwd=ROOT)
         try:
             process.wait(timeout=after)
-            killed = False
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            killed = True
     steps = _STEP.findall(log.read_text())
-    return killed, int(steps[-1][0]) if steps else None
+    last_step = int(steps[-1][0]) if steps else None
+    if process.returncode != 0:
+        return None, last_step
+    return json.loads(log.with_suffix(".json").read_text()), last_step
 
 
 def print_table(result: dict) -> None:
     """The kills and the held-out figures of one run, as Markdown."""
-    kills, gap = result["kills"], result["gap"]
     print(f"Training kills on {result['machine']}\n")
     print(f"{result['novel']}, chapters {result['chapters']}: {result['steps']} steps, "
-          f"unkilled run {result['reference_seconds']:.0f} s\n")
-    print("| kill | after | last step reported | checkpoint after the kill | steps lost |")
+          f"unkilled run {result['reference_seconds']:.0f} s; held-out NLL plain {result['plain']:.4f}, "
+          f"unkilled style {result['reference']:.4f}\n")
+    print("| run | kill | after | last step reported | checkpoint after the kill | steps lost |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    number = 0
+    for index, run in enumerate(result["runs"], start=1):
+        for kill in run["kills"]:
+            number += 1
+            print(f"| {index} | {number} | {kill['after_s']:.0f} s | "
+                  f"{kill['last_step'] if kill['last_step'] is not None else '-'} | "
+                  f"{kill['checkpoint'] if kill['checkpoint'] is not None else '-'} | {kill['lost']} |")
+    print("\n| run | kills | resumed last from step | held-out NLL with the style | against the unkilled run |")
     print("|---:|---:|---:|---:|---:|")
-    for number, kill in enumerate(kills, start=1):
-        print(f"| {number} | {kill['after_s']:.0f} s | {kill['last_step'] if kill['last_step'] is not None else '-'} "
-              f"| {kill['checkpoint'] if kill['checkpoint'] is not None else '-'} | {kill['lost']} |")
-    print(f"\nHeld-out NLL: plain {result['plain']:.4f}, unkilled style {result['reference']:.4f}, "
-          f"killed {len(kills)} times and resumed {result['killed']:.4f} ({gap:.2%} apart); "
-          f"the last attempt resumed from step {result['resumed_from']}.")
+    for index, run in enumerate(result["runs"], start=1):
+        print(f"| {index} | {len(run['kills'])} | {run['resumed_from']} | {run['styled']:.4f} | {run['gap']:.2%} |")
+    print(f"\nWorst gap {result['gap']:.2%}; most steps lost to one kill {result['most_lost']}.")
+
+
+def _finished(run: dict, report: dict, reference: float) -> dict:
+    for kill in run["kills"]:
+        kill["lost"] = (kill["last_step"] or 0) - (kill["checkpoint"] or 0)
+    styled = report["held_out_nll_styled"]
+    return {**run, "styled": styled, "resumed_from": report["resumed_from"], "gap": abs(styled / reference - 1)}
 
 
 def main() -> int:
@@ -113,28 +133,34 @@ def main() -> int:
                        capture_output=True, cwd=ROOT)
         print("the unkilled run…", file=sys.stderr, flush=True)
         reference, seconds = run_to_end(train_command("book", "unkilled", args.chapters), env)
-        kills, attempts = [], 0
-        command = train_command("book", "killed", args.chapters)
-        while len(kills) < args.kills:
-            after = rng.uniform(1.0, seconds)
+        steps, figure = reference["steps"], reference["held_out_nll_styled"]
+        runs: list[dict] = []
+        run: dict = {"name": "killed-1", "kills": []}
+        kills = attempts = 0
+        while kills < args.kills:
+            # A moment within the work the run has left, so that most attempts are killed.
+            done = checkpoint_step(home, "book", run["name"]) or 0
+            after = rng.uniform(1.0, max(5.0, seconds * (1.0 - done / steps)))
             attempts += 1
-            killed, last_step = killed_attempt(command, env, after, home / f"attempt-{attempts}.log")
-            if not killed:  # it finished first: the next kill needs a run still going
-                print(f"attempt {attempts} finished before its kill at {after:.0f} s", file=sys.stderr)
-                command = train_command("book", f"killed-{attempts}", args.chapters)
+            command = train_command("book", run["name"], args.chapters)
+            report, last_step = killed_attempt(command, env, after, home / f"attempt-{attempts}.log")
+            if report is not None:  # it finished before its kill: that run is done, the next starts afresh
+                print(f"attempt {attempts} finished before its kill at {after:.0f} s", file=sys.stderr, flush=True)
+                runs.append(_finished(run, report, figure))
+                run = {"name": f"killed-{len(runs) + 1}", "kills": []}
                 continue
-            kills.append({"attempt": attempts, "after_s": after, "last_step": last_step,
-                          "checkpoint": checkpoint_step(home, "book", command[command.index("--name") + 1])})
-            print(f"kill {len(kills)} at {after:.0f} s: step {last_step}, checkpoint {kills[-1]['checkpoint']}",
+            kills += 1
+            run["kills"].append({"attempt": attempts, "after_s": after, "last_step": last_step,
+                                 "checkpoint": checkpoint_step(home, "book", run["name"])})
+            print(f"kill {kills} at {after:.0f} s: step {last_step}, checkpoint {run['kills'][-1]['checkpoint']}",
                   file=sys.stderr, flush=True)
-        final, _ = run_to_end(command, env)
-    for kill in kills:
-        kill["lost"] = (kill["last_step"] or 0) - (kill["checkpoint"] or 0)
-    gap = abs(final["held_out_nll_styled"] / reference["held_out_nll_styled"] - 1)
-    result = {"machine": machine_description(), "novel": args.novel, "chapters": args.chapters,
-              "steps": reference["steps"], "reference_seconds": seconds, "kills": kills,
-              "reference": reference["held_out_nll_styled"], "killed": final["held_out_nll_styled"],
-              "plain": reference["held_out_nll_plain"], "gap": gap, "resumed_from": final["resumed_from"]}
+        final, _ = run_to_end(train_command("book", run["name"], args.chapters), env)
+        runs.append(_finished(run, final, figure))
+    runs = [run for run in runs if run["kills"]]  # a run no kill reached tests nothing
+    result = {"machine": machine_description(), "novel": args.novel, "chapters": args.chapters, "steps": steps,
+              "reference_seconds": seconds, "reference": figure, "plain": reference["held_out_nll_plain"],
+              "runs": runs, "gap": max(run["gap"] for run in runs),
+              "most_lost": max(kill["lost"] for run in runs for kill in run["kills"])}
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

@@ -194,7 +194,9 @@ def test_focus_retrieval_finds_earlier_sentences_about_the_scene(treasure_projec
     assert passages
     assert all("Ben Gunn" in passage.sentence for passage in passages)
     assert all(1 <= passage.chunk_index < chunks - 50 for passage in passages)
-    assert all(len(passage.sentence.split()) <= 31 for passage in passages)
+    assert all(len(passage.sentence.split()) <= 30 for passage in passages)
+    assert all(passage.sentence.rstrip("\"'\u201d\u2019)_")[-1] in ".!?" for passage in passages)  # whole
+    assert not any(passage.sentence.endswith("\u2026") for passage in passages)
 
 
 def test_focus_retrieval_respects_the_window(treasure_project: Project) -> None:

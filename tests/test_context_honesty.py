@@ -15,6 +15,7 @@ import pytest
 
 from memory.context.assembler import assemble
 from memory.context.bible import extract_bible
+from memory.context.context_shares import ContextShares
 from memory.context.cursor import cursor_at
 from memory.importer import import_text
 from memory.project import Project
@@ -66,6 +67,16 @@ def test_the_prompt_depends_on_nothing_after_the_cursor(pride_and_changed, budge
     assert first.text == second.text
 
 
+@pytest.mark.parametrize("budget", [1024, 3840])
+def test_the_focus_sentences_depend_on_nothing_after_the_cursor(pride_and_changed, budget: int) -> None:
+    whole, changed = pride_and_changed
+    shares = ContextShares(focus=0.08)
+    first = assemble(whole, budget, cursor_at(whole, 40, 5), shares=shares)
+    second = assemble(changed, budget, cursor_at(changed, 40, 5), shares=shares)
+    assert first.section("focus") is not None
+    assert first.text == second.text
+
+
 def test_the_cast_line_names_no_one_the_text_before_has_not(pride_and_changed) -> None:
     whole, _ = pride_and_changed
     context = assemble(whole, 1024, cursor_at(whole, 12, 2))
@@ -86,16 +97,17 @@ def test_no_memory_section_is_cut_mid_sentence(fixture: str, budget: int, reques
     seen = set()
     for chapter in (2, chapters // 3, chapters // 2, chapters - 1):
         for paragraph in (1, 4):
-            context = assemble(project, budget, cursor_at(project, chapter, paragraph))
-            assert tokenizer.count_tokens(context.text) <= budget
-            for section in context.sections:
-                seen.add(section.name)
-                if section.name == "summaries":
-                    body = section.text.removeprefix("[Earlier: ").removesuffix("]")
-                    assert _SENTENCE_END.search(body), body
-                    assert "\u2026 " not in body and not body.endswith("\u2026")
-                if section.name == "opening":
-                    assert _SENTENCE_END.search(section.text), section.text[-80:]
-                if section.name == "recent":
-                    assert section.text[:1].isupper() or not section.text[:1].isalpha(), section.text[:40]
-    assert {"summaries", "facts", "recent"} <= seen
+            for shares in (project.context_shares, ContextShares(focus=0.08)):
+                context = assemble(project, budget, cursor_at(project, chapter, paragraph), shares=shares)
+                assert tokenizer.count_tokens(context.text) <= budget
+                for section in context.sections:
+                    seen.add(section.name)
+                    if section.name in ("summaries", "focus"):
+                        body = section.text.removeprefix("[Earlier: ").removeprefix("[Before: ").removesuffix("]")
+                        assert _SENTENCE_END.search(body), body
+                        assert "\u2026 " not in body and not body.endswith("\u2026")
+                    if section.name == "opening":
+                        assert _SENTENCE_END.search(section.text), section.text[-80:]
+                    if section.name == "recent":
+                        assert section.text[:1].isupper() or not section.text[:1].isalpha(), section.text[:40]
+    assert {"summaries", "facts", "focus", "recent"} <= seen

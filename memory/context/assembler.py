@@ -33,18 +33,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from memory.context.anchor import memory_anchor, recent_start
-from memory.context.bible import BibleEntry, entries_mentioned, rejected_names
+from memory.context.bible import BibleEntry, rejected_names
 from memory.context.cast import CastMember, cast_before, cast_named_in
 from memory.context.context_shares import ContextShares
 from memory.context.cursor import Cursor, end_of_manuscript
 from memory.context.pyramid import Group
-from memory.context.retrieval import focus_passages
+from memory.context.retrieval import FocusPassage, focus_passages
 from memory.project import Project
 from memory.text.extractive import whole_sentences
 from memory.text.token_fit import fit_tail, fit_whole_sentences
 from prompts.labels import BEFORE, CAST, EARLIER, bracketed
 
 SEPARATOR = "\n\n"
+FOCUS_PEOPLE = 3
+"""The people of the scene whose earlier sentences the focus section looks for: the most
+named of those the last chapter or so names."""
 SEPARATOR_TOKENS = 1  # "\n\n" is one token in the vocabularies Draftsmith has met; verified by the final count
 
 
@@ -158,11 +161,11 @@ def assemble(
     texts = _fetch_texts(project, range(start, cursor.chunk_index))
     entries = project.bible(at_chapter=_chapter_at(project, cursor))
     _add_summaries(plan, project, pin_end, anchor, memory_caps[0], shares.summary_words)
-    _add_facts(plan, project, entries, anchor, memory_caps[1], count, shares)
+    near, known = _cast_at(project, entries, anchor, shares)
+    _add_facts(plan, near, known, memory_caps[1], count, shares)
     if memory_caps[2] > 0:
-        lookback = _chunks_text(project, range(max(pin_end, anchor - shares.facts_lookback), anchor))
-        named = [entry.name for entry, _ in entries_mentioned(entries, lookback)[:3]]
-        _add_focus(plan, project, named, pin_end, anchor, memory_caps[2], count)
+        scene = [member.name for member in sorted(near, key=lambda member: -member.count)[:FOCUS_PEOPLE]]
+        _add_focus(plan, project, scene, pin_end, anchor, memory_caps[2], count)
     return _finish(project, plan, budget, cursor, start, verify, texts, anchor)
 
 
@@ -216,20 +219,24 @@ def _chunks_text(project: Project, indices: range, texts: dict[int, str] | None 
     return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
-def _add_facts(plan: _Plan, project: Project, entries: list[BibleEntry], stop: int, cap: int, count,
-               shares: ContextShares) -> None:
-    """The cast the text before chunk ``stop`` has named, one form each, on one line.
-
-    Only that text counts (``cast_before``): the ones named in the last ``facts_lookback``
-    chunks come first, the last named first, then the most named. A line cut for the
-    budget loses the people named longest ago and least.
-    """
-    if cap <= 0:
-        return
+def _cast_at(project: Project, entries: list[BibleEntry], stop: int,
+             shares: ContextShares) -> tuple[list[CastMember], list[CastMember]]:
+    """The cast the text before chunk ``stop`` has named (``cast_before``), in two parts: those
+    named in the last ``facts_lookback`` chunks, the last named first; then the rest, the most
+    named first."""
     cast = cast_before(project.name_index.uses_before(stop), entries, set(rejected_names(project.store)))
     recent_from = stop - shares.facts_lookback
     near = sorted((c for c in cast if c.last_chunk >= recent_from), key=lambda c: -c.last_chunk)
     known = sorted((c for c in cast if c.last_chunk < recent_from), key=lambda c: -c.count)
+    return near, known
+
+
+def _add_facts(plan: _Plan, near: list[CastMember], known: list[CastMember], cap: int, count,
+               shares: ContextShares) -> None:
+    """The cast on one line, one form each; a line cut for the budget loses the people named
+    longest ago and least."""
+    if cap <= 0:
+        return
     _add_cast(plan, near, known, cap, count, f"named in the last {shares.facts_lookback} chunks before "
               "the memory anchor")
 
@@ -287,16 +294,19 @@ def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: in
 
 
 def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop: int, cap: int, count) -> None:
-    passages = focus_passages(project, names, start, stop)
-    chosen: list[str] = []
-    for passage in sorted(passages, key=lambda p: p.chunk_index):
-        candidate = bracketed(BEFORE, " ".join([*chosen, passage.sentence]))
-        if count(candidate) > cap:
-            break
-        chosen.append(passage.sentence)
+    """Earlier sentences naming the scene's people: the best that fit the cap, in the book's order."""
+    chosen: list[FocusPassage] = []
+    for passage in focus_passages(project, names, start, stop):
+        candidate = bracketed(BEFORE, " ".join(p.sentence for p in sorted([*chosen, passage], key=_in_book_order)))
+        if count(candidate) <= cap:
+            chosen.append(passage)
     if chosen:
-        text = bracketed(BEFORE, " ".join(chosen))
+        text = bracketed(BEFORE, " ".join(p.sentence for p in sorted(chosen, key=_in_book_order)))
         plan.add("focus", text, count(text), f"earlier sentences naming {', '.join(names)}")
+
+
+def _in_book_order(passage: FocusPassage) -> int:
+    return passage.chunk_index
 
 
 def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, start: int, verify: bool,

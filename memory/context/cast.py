@@ -26,8 +26,11 @@ MIN_USES = 3
 @dataclass(frozen=True)
 class CastMember:
     line: str
+    """What the cast line says of them: the name, and the writer's pronouns and facts."""
     count: int
     last_chunk: int
+    name: str
+    """The form the text names them by, for finding the passages that name them."""
 
 
 def _untitled(form: str) -> str:
@@ -63,18 +66,18 @@ def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: s
         if bare != use.form and (bare not in titled or use.count > titled[bare].count):
             titled[bare] = use
     said = {name: entry for entry in entries if _said(entry) for name in entry.all_names()}
-    merged: dict[str, tuple[int, int, str]] = {}  # home -> count, last chunk, line
+    merged: dict[str, tuple[int, int, str, str]] = {}  # home -> count, last chunk, line, form
     for use in uses.values():
         if use.form in rejected or _untitled(use.form) in rejected:
             continue
         form = titled[use.form].form if use.form in titled else use.form
         entry = said.get(use.form) or said.get(form)
         home = f"entry:{entry.name}" if entry else form
-        count, last, line = merged.get(home, (0, -1, ""))
+        count, last, line, name = merged.get(home, (0, -1, "", form))
         if not line:
             line = _said_line(entry, form) if entry else form
-        merged[home] = (count + use.count, max(last, use.last_chunk), line)
-    return [CastMember(line, count, last) for home, (count, last, line) in merged.items()
+        merged[home] = (count + use.count, max(last, use.last_chunk), line, name)
+    return [CastMember(line, count, last, name) for home, (count, last, line, name) in merged.items()
             if count >= MIN_USES or home.startswith("entry:")]
 
 
@@ -85,4 +88,4 @@ def cast_named_in(entries: list[BibleEntry], text: str) -> list[CastMember]:
     named = sorted((entry for entry in entries if entry.name in last), key=lambda entry: -last[entry.name])
     others = [entry for entry in entries if entry.kind == "character" and entry.name not in last]
     writer = _writer_lines(entries)
-    return [CastMember(writer.get(entry.name, entry.name), 1, 0) for entry in named + others]
+    return [CastMember(writer.get(entry.name, entry.name), 1, 0, entry.name) for entry in named + others]

@@ -294,14 +294,10 @@ class ProjectStore:
             raise ProjectError(f"The project has no chunk {chunk_id}.")
         return row[0], row[1]
 
-    def search_chunks(self, query: str, limit: int) -> list[tuple[int, float]]:
-        """Chunks matching an FTS5 query, best first, as (chunk id, bm25 rank)."""
+    def chunks_matching(self, query: str) -> list[int]:
+        """Ids of the chunks an FTS5 query matches (which match, not how well: no rank over the book)."""
         try:
-            return self.db.execute(
-                "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
-                "ORDER BY bm25(chunks_fts) LIMIT ?",
-                [query, limit],
-            ).fetchall()
+            return [row[0] for row in self.db.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", [query])]
         except sqlite3.OperationalError:
             return []
 

@@ -12,6 +12,15 @@ from __future__ import annotations
 from memory.text.text_analysis import names_in, sentences
 
 MAX_WORDS = 28
+_CLOSERS = "\"'\u201d\u2019)_"
+
+
+def ends_a_sentence(sentence: str) -> bool:
+    """Whether ``sentence`` ends as a sentence ends (a full stop, "!" or "?", then any closing
+    quotes), not as a heading, a cut line or an introduction to what follows (":")."""
+    return sentence.rstrip(_CLOSERS).endswith((".", "!", "?"))
+
+
 def _score(sentence: str) -> float:
     words = len(sentence.split())
     score = 2.0 * len(set(names_in(sentence)))
@@ -33,7 +42,7 @@ def summarize_text(text: str) -> str:
     candidates = sentences(text)
     if not candidates:
         return shorten(" ".join(text.split()))
-    whole = [s for s in candidates if len(s.split()) <= MAX_WORDS and not s.endswith("\u2026")]
+    whole = [s for s in candidates if len(s.split()) <= MAX_WORDS and ends_a_sentence(s)]
     pool = whole or candidates
     best = max(pool, key=lambda s: (_score(s), -pool.index(s)))
     return shorten(best)
