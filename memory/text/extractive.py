@@ -42,7 +42,7 @@ def summarize_text(text: str) -> str:
     candidates = sentences(text)
     if not candidates:
         return shorten(" ".join(text.split()))
-    whole = [s for s in candidates if len(s.split()) <= MAX_WORDS and ends_a_sentence(s)]
+    whole = [s for s in candidates if len(s.split()) <= MAX_WORDS and not s.endswith("\u2026")]
     pool = whole or candidates
     best = max(pool, key=lambda s: (_score(s), -pool.index(s)))
     return shorten(best)
