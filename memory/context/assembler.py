@@ -45,10 +45,10 @@ from memory.text.token_fit import fit_tail, fit_whole_sentences
 from prompts.labels import BEFORE, CAST, EARLIER, bracketed
 
 SEPARATOR = "\n\n"
+SEPARATOR_TOKENS = 1  # "\n\n" is one token in the vocabularies Draftsmith has met; verified by the final count
 FOCUS_PEOPLE = 3
 """The people of the scene whose earlier sentences the focus section looks for: the most
 named of those the last chapter or so names."""
-SEPARATOR_TOKENS = 1  # "\n\n" is one token in the vocabularies Draftsmith has met; verified by the final count
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Focus retrieval: earlier passages about the people and things of the current scene.
 
-What a writer rereads before writing page 362 of 400. SQLite FTS5 ranks the
-chunks mentioning the scene's names; from each, only the sentence naming them is
-kept, because whole retrieved paragraphs displace recent text and cost more than
-they give, while short sentences keep names and facts in view. A sentence is shown
-whole or not at all: a half sentence reads to the model as text to finish.
+What a writer rereads before writing page 362 of 400. SQLite FTS5 finds the
+chunks naming the scene's people, those naming the most of them first; from each,
+only the sentence naming them is kept, because whole retrieved paragraphs displace
+recent text and cost more than they give, while short sentences keep names and facts
+in view. A sentence is shown whole or not at all: a half sentence reads to the model
+as text to finish.
 """
 
 from __future__ import annotations
