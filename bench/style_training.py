@@ -1,7 +1,8 @@
 """Train a style on the first 80% of a novel's chapters and measure it on the last 20%.
 
 For each novel: a fresh project holding the whole novel, ``style train`` with its
-defaults (rank 16, 512-token steps, one epoch at most) or a time limit per novel, and
+defaults (rank 16, 512-token steps, one epoch at most; ``--learning-rate``, ``--rank``
+and ``--seq-len`` replace one) or a time limit per novel, and
 the held-out chapters' loss under llama.cpp without and with the adapter (the figure
 ``style train`` prints). The table also gives the seconds per step and the time one
 epoch over a 100,000-word manuscript would take at that pace, and the process's peak
@@ -15,6 +16,7 @@ text's mean NLL beside the book's true continuation's, both under the model that
 
     python bench/style_training.py [--novels pride_and_prejudice treasure_island emma]
                                    [--max-minutes 50] [--no-continuations] [--json]
+                                   [--learning-rate 6e-4] [--rank 16] [--seq-len 512]
     python bench/style_training.py --tables run-1.json run-2.json
 """
 
@@ -89,7 +91,8 @@ def continuations(project, report, tokens: int = 400) -> dict[str, dict[str, flo
 
 
 def run_novel(name: str, max_minutes: float | None, with_continuations: bool = True,
-              learning_rate: float | None = None) -> dict[str, object]:
+              overrides: dict[str, float] | None = None) -> dict[str, object]:
+    """Train and measure one novel; ``overrides`` replace fields of style train's default plan."""
     from dataclasses import replace
 
     from engine.edits.importing import import_into_project
@@ -111,14 +114,14 @@ def run_novel(name: str, max_minutes: float | None, with_continuations: bool = T
                   flush=True)
 
     try:
-        plan = TrainingPlan() if learning_rate is None else replace(TrainingPlan(), learning_rate=learning_rate)
+        plan = replace(TrainingPlan(), **(overrides or {}))
         report = train_style(project, StyleTrainingRequest(f"bench-{name}", plan=plan, max_minutes=max_minutes),
                              lambda line: print(f"  {name}: {line}", file=sys.stderr, flush=True), step)
         prose = continuations(project, report) if with_continuations and report.adapter else {}
     finally:
         project.close()
     per_step = sorted(seconds[1:] or seconds)[len(seconds[1:] or seconds) // 2] if seconds else float("nan")
-    epoch_steps = WORDS * TOKENS_PER_WORD / 511
+    epoch_steps = WORDS * TOKENS_PER_WORD / (plan.seq_len - 1)
     return {"novel": name, "trained_chapters": len(report.trained_chapters),
             "held_out_chapters": len(report.held_out_chapters), "training_tokens": report.training_tokens,
             "steps_done": report.steps_done, "steps": report.steps, "seconds_per_step": per_step,
@@ -126,19 +129,21 @@ def run_novel(name: str, max_minutes: float | None, with_continuations: bool = T
             "styled": report.held_out_nll_styled, "improvement": report.improvement,
             "torch_vs_llama": abs(report.torch_nll - report.llama_nll) / report.llama_nll,
             "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
-            "seconds": report.seconds, "learning_rate": plan.learning_rate, "continuations": prose}
+            "seconds": report.seconds, "learning_rate": plan.learning_rate, "rank": plan.rank,
+            "seq_len": plan.seq_len, "continuations": prose}
 
 
 def print_tables(machine: str, rows: list[dict]) -> None:
     """The training table and, where measured, the continuations table, as Markdown."""
     print(f"Style training on {machine}\n")
-    print("| novel | learning rate | chapters (train/held out) | tokens | steps | s/step | epoch of 100k words "
-          "| held-out NLL plain | with the style | lower by | torch vs llama.cpp | peak memory |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| novel | learning rate | rank | tokens/step | chapters (train/held out) | tokens | steps | s/step "
+          "| epoch of 100k words | held-out NLL plain | with the style | lower by | torch vs llama.cpp | peak memory |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         styled = f"{row['styled']:.3f}" if row["styled"] is not None else "-"
         lower = f"{row['improvement']:.1%}" if row["improvement"] is not None else "-"
-        print(f"| {row['novel']} | {row.get('learning_rate', 2e-4):g} | "
+        print(f"| {row['novel']} | {row.get('learning_rate', 2e-4):g} | {row.get('rank', 16)} | "
+              f"{row.get('seq_len', 512)} | "
               f"{row['trained_chapters']}/{row['held_out_chapters']} | "
               f"{row['training_tokens']:,} | {row['steps_done']}/{row['steps']} | {row['seconds_per_step']:.1f} | "
               f"{row['epoch_minutes_100k_words']:.0f} min | {row['plain']:.3f} | {styled} | {lower} | "
@@ -161,6 +166,8 @@ def main() -> int:
     parser.add_argument("--max-minutes", type=float, help="training minutes per novel (default: one whole epoch)")
     parser.add_argument("--no-continuations", action="store_true", help="skip the continuations with the adapter")
     parser.add_argument("--learning-rate", type=float, help="peak learning rate (default: style train's)")
+    parser.add_argument("--rank", type=int, help="LoRA rank (default: style train's)")
+    parser.add_argument("--seq-len", type=int, help="tokens per step and per held-out window (default: style train's)")
     parser.add_argument("--tables", nargs="+", type=Path, metavar="JSON",
                         help="print the tables of earlier --json runs (one novel each, say) instead of training")
     parser.add_argument("--json", action="store_true")
@@ -171,8 +178,9 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="style-bench-") as home:
         os.environ["DRAFTSMITH_HOME"] = home
-        rows = [run_novel(name, args.max_minutes, not args.no_continuations, args.learning_rate)
-                for name in args.novels]
+        overrides = {field: value for field, value in (("learning_rate", args.learning_rate), ("rank", args.rank),
+                                                       ("seq_len", args.seq_len)) if value is not None}
+        rows = [run_novel(name, args.max_minutes, not args.no_continuations, overrides) for name in args.novels]
     if args.json:
         print(json.dumps({"machine": machine_description(), "rows": rows}, indent=2))
         return 0
