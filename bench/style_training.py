@@ -91,7 +91,7 @@ def continuations(project, report, tokens: int = 400) -> dict[str, dict[str, flo
 
 
 def run_novel(name: str, max_minutes: float | None, with_continuations: bool = True,
-              overrides: dict[str, float] | None = None) -> dict[str, object]:
+              overrides: dict[str, int | float] | None = None) -> dict[str, object]:
     """Train and measure one novel; ``overrides`` replace fields of style train's default plan."""
     from dataclasses import replace
 
