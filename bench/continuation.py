@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -43,12 +44,19 @@ from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E4
 from engine.edits.importing import import_into_project  # noqa: E402
 from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.workflows.continuation import context_at  # noqa: E402
+from memory.context.assembler import ORDER, SEPARATOR  # noqa: E402
+from memory.context.bible import rejected_names  # noqa: E402
+from memory.context.cast import cast_before  # noqa: E402
 from memory.context.context_shares import ContextShares  # noqa: E402
 from memory.text.manuscript import normalise_paragraphs  # noqa: E402
+from memory.text.text_analysis import TITLES  # noqa: E402
+from memory.text.token_fit import fit_tail  # noqa: E402
+from prompts.labels import CAST, bracketed  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CONTINUATION_TOKENS = 256
 DEFAULT = "memory layer"
+CEILING = "ceiling: cast of the next passage"
 
 
 def parse_variant(text: str) -> tuple[str, ContextShares]:
@@ -62,12 +70,13 @@ def parse_variant(text: str) -> tuple[str, ContextShares]:
     return name, ContextShares(**values)
 
 
-def prefix_contexts(prefix: str, folder: Path, budgets: list[int],
-                    variants: dict[str, ContextShares]) -> dict[tuple[int, str], str]:
+def prefix_contexts(prefix: str, folder: Path, budgets: list[int], variants: dict[str, ContextShares],
+                    following: str | None = None) -> dict[tuple[int, str], str]:
     """The prompts a project made from ``prefix`` alone gives at its end, per budget and variant.
 
     Every variant goes through the engine's own service, as ``draftsmith context`` does,
-    with its shares set on the project.
+    with its shares set on the project. With ``following`` (the true continuation), also
+    the ceiling: the default prompt with a cast line of exactly the people it names.
     """
     manuscript = folder / "manuscript.txt"
     manuscript.write_text(prefix, encoding="utf-8")
@@ -80,14 +89,46 @@ def prefix_contexts(prefix: str, folder: Path, budgets: list[int],
         for name, shares in {DEFAULT: ContextShares(), **variants}.items():
             project.context_shares = shares
             for budget in budgets:  # with the BOS token, the budget
-                contexts[budget, name] = context_at(project, budget - 1).text
+                context = context_at(project, budget - 1)
+                contexts[budget, name] = context.text
+                if following is not None and name == DEFAULT:
+                    contexts[budget, CEILING] = with_cast_of(project, context, following)
         return contexts
     finally:
         project.close()
 
 
+def with_cast_of(project, context, following: str) -> str:
+    """``context`` with its cast line naming exactly the people ``following`` names, in the
+    order it names them, the recent text cut at its front to stay within the budget.
+
+    No layout can know the next passage; this is the most a cast line could give."""
+    entries = project.bible()
+    cast = cast_before(project.name_index.uses_before(len(project.chunks)), entries,
+                       set(rejected_names(project.store)))
+    found = []
+    for member in cast:
+        head, _, rest = member.name.partition(" ")
+        words = (rest if rest and head.rstrip(".") in TITLES else member.name).split()
+        starts = [m.start() for word in words if len(word) > 2 and word[0].isupper()
+                  for m in [re.search(rf"\b{re.escape(word)}\b", following)] if m]
+        if starts:
+            found.append((min(starts), member.line))
+    line = bracketed(CAST, ", ".join(text for _, text in sorted(found))) if found else ""
+    sections = {section.name: section.text for section in context.sections}
+    sections.pop("facts", None)
+    if line:
+        sections["facts"] = line
+    order = [name for name in ORDER if name in sections]
+    count = project.count_tokens
+    fixed = sum(count(sections[name]) + 1 for name in order if name != "recent")
+    if "recent" in sections:
+        sections["recent"] = fit_tail(count, sections["recent"], context.budget - fixed)
+    return SEPARATOR.join(sections[name] for name in order if sections[name])
+
+
 def evaluate(backend: LlamaBackend, text: str, budgets: list[int], variants: dict[str, ContextShares],
-             paragraphs: int, middles: int, folder: Path) -> dict[int, dict[str, Score]]:
+             paragraphs: int, middles: int, folder: Path, ceiling: bool = False) -> dict[int, dict[str, Score]]:
     """Scores per budget and context over the novel's cursors."""
     scores = {budget: {} for budget in budgets}
     for cursor in cursors_in(text, paragraphs, middles):
@@ -95,11 +136,12 @@ def evaluate(backend: LlamaBackend, text: str, budgets: list[int], variants: dic
         prefix = text[: cursor.offset].rstrip() + "\n\n"  # every context ends on the same paragraph break
         following = backend.tokenize(text[cursor.offset: cursor.offset + 4000])[:CONTINUATION_TOKENS]
         prefix_tokens = backend.tokenize(prefix)
-        prompts = prefix_contexts(prefix, folder, budgets, variants)
+        following_text = backend._llm.detokenize(following).decode("utf-8", errors="replace")
+        prompts = prefix_contexts(prefix, folder, budgets, variants, following_text if ceiling else None)
         for budget in budgets:
             window = prefix_tokens[-(budget - 1):]  # the BOS token makes the budget
             contexts = {"sliding window": window}
-            for name in (DEFAULT, *variants):
+            for name in (DEFAULT, *variants, *([CEILING] if ceiling else [])):
                 contexts[name] = backend.tokenize(prompts[budget, name].rstrip() + "\n\n")
             for name, score in score_contexts(backend, contexts, following, prefix, window, cursor.kind).items():
                 scores[budget].setdefault(name, Score()).add(score)
@@ -134,6 +176,9 @@ def main() -> int:
     parser.add_argument("--text", choices=["imported", "raw"], default="imported",
                         help="score the book as a project holds it (paragraphs unwrapped, the default) or the file "
                         "as it is, hard line breaks and all, as an outside probe reads it")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also measure the default with a cast line of exactly the people the next passage "
+                        "names, the most any cast line could give")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--tables", nargs="+", type=Path, metavar="JSON",
                         help="print the tables of earlier --json runs (one budget each, say) instead of running")
@@ -153,7 +198,8 @@ def main() -> int:
         for novel in novels:
             print(f"{novel.stem}…", file=sys.stderr, flush=True)
             text = book_text(novel.read_text(encoding="utf-8"), args.text)
-            scores = evaluate(backend, text, args.budget, variants, args.paragraphs, args.middles, Path(folder))
+            scores = evaluate(backend, text, args.budget, variants, args.paragraphs, args.middles, Path(folder),
+                              args.ceiling)
             for budget in args.budget:
                 novel_rows = _rows(novel.stem, budget, scores[budget])
                 rows.extend(novel_rows)

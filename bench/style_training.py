@@ -27,6 +27,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -91,8 +92,10 @@ def continuations(project, report, tokens: int = 400) -> dict[str, dict[str, flo
 
 
 def run_novel(name: str, max_minutes: float | None, with_continuations: bool = True,
-              overrides: dict[str, int | float] | None = None) -> dict[str, object]:
-    """Train and measure one novel; ``overrides`` replace fields of style train's default plan."""
+              overrides: dict[str, int | float] | None = None, keep: Path | None = None) -> dict[str, object]:
+    """Train and measure one novel; ``overrides`` replace fields of style train's default plan.
+
+    ``keep`` is a folder the adapter is copied into, so that it outlives the bench's projects."""
     from dataclasses import replace
 
     from engine.edits.importing import import_into_project
@@ -118,6 +121,9 @@ def run_novel(name: str, max_minutes: float | None, with_continuations: bool = T
         report = train_style(project, StyleTrainingRequest(f"bench-{name}", plan=plan, max_minutes=max_minutes),
                              lambda line: print(f"  {name}: {line}", file=sys.stderr, flush=True), step)
         prose = continuations(project, report) if with_continuations and report.adapter else {}
+        if keep and report.adapter:
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(report.adapter, keep / f"{name}.gguf")
     finally:
         project.close()
     per_step = sorted(seconds[1:] or seconds)[len(seconds[1:] or seconds) // 2] if seconds else float("nan")
@@ -170,6 +176,8 @@ def main() -> int:
     parser.add_argument("--seq-len", type=int, help="tokens per step and per held-out window (default: style train's)")
     parser.add_argument("--tables", nargs="+", type=Path, metavar="JSON",
                         help="print the tables of earlier --json runs (one novel each, say) instead of training")
+    parser.add_argument("--keep-adapters", type=Path, metavar="DIR",
+                        help="copy each novel's adapter here, to score it again without training")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.tables:
@@ -180,7 +188,8 @@ def main() -> int:
         os.environ["DRAFTSMITH_HOME"] = home
         overrides = {field: value for field, value in (("learning_rate", args.learning_rate), ("rank", args.rank),
                                                        ("seq_len", args.seq_len)) if value is not None}
-        rows = [run_novel(name, args.max_minutes, not args.no_continuations, overrides) for name in args.novels]
+        rows = [run_novel(name, args.max_minutes, not args.no_continuations, overrides, args.keep_adapters)
+                for name in args.novels]
     if args.json:
         print(json.dumps({"machine": machine_description(), "rows": rows}, indent=2))
         return 0

@@ -38,7 +38,7 @@ from memory.training_text import WriterChapter, held_out_split, writer_chapters
 
 HELD_OUT_SHARE = 0.2
 MEASURE_TOKENS = 4096
-"""Held-out tokens scored with and without the adapter (enough for a steady mean)."""
+"""Held-out tokens scored with and without the adapter: enough for a steady mean, spread over every held-out chapter."""
 AGREEMENT_WINDOWS = 2
 
 
@@ -107,14 +107,17 @@ def _llama_nll(backend: LlamaBackend, windows: list[list[int]]) -> float:
     return total / count if count else float("nan")
 
 
-def _capped(windows: list[list[int]], tokens: int) -> list[list[int]]:
-    kept, used = [], 0
-    for window in windows:
-        if used >= tokens:
-            break
-        kept.append(window)
-        used += len(window)
-    return kept
+def _spread(windows: list[list[int]], tokens: int) -> list[list[int]]:
+    """About ``tokens`` worth of windows taken evenly across all of them.
+
+    The held-out figure speaks for every held-out chapter, not only the first one or two
+    that the first few windows would come from."""
+    if not windows:
+        return []
+    width = max(1, len(windows[0]))
+    count = min(len(windows), max(1, -(-tokens // width)))
+    step = len(windows) / count
+    return [windows[int(index * step)] for index in range(count)]
 
 
 def train_style(project: Project, request: StyleTrainingRequest, on_status: Callable[[str], None] | None = None,
@@ -140,7 +143,7 @@ def train_style(project: Project, request: StyleTrainingRequest, on_status: Call
     backend = LlamaBackend(model_path, LlamaSettings(n_ctx=plan.seq_len))
     try:
         windows = _windows(backend, train, plan.seq_len)
-        held_windows = _capped(_windows(backend, held, plan.seq_len), request.measure_tokens)
+        held_windows = _spread(_windows(backend, held, plan.seq_len), request.measure_tokens)
         if not windows or not held_windows:
             raise StyleError("The chosen chapters are too short to train a style on: give it more of your prose.")
         say(f"Measuring the plain model on {len(held)} held-out chapter(s)…")
