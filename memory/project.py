@@ -12,6 +12,7 @@ from pathlib import Path
 
 from memory.context.bible import BibleEntry, entries_at, load_bible
 from memory.context.context_shares import ContextShares
+from memory.context.passage import heading_tokens, headings_before
 from memory.context.pyramid import Pyramid
 from memory.context.summaries import refresh_extractive
 from memory.storage.name_index import NameIndex
@@ -45,6 +46,8 @@ class Project:
         self._bible_marker: int | None = None
         self._names_by_hash: dict = {}
         self._name_index: NameIndex | None = None
+        self._headings: dict[int, list[str]] | None = None
+        self._shown_tokens: list[int] | None = None
         self.context_shares = ContextShares()
         """The assembler's section shares for this project (benchmarks set others)."""
         self.bible_rewrites = BIBLE_REWRITES
@@ -66,6 +69,8 @@ class Project:
             self._pyramid = Pyramid(self.store.chunk_refs(story_only=True))
             self._documents = self.store.documents()
             self._name_index = None
+            self._headings = None
+            self._shown_tokens = None
             self._version = version
 
     @property
@@ -92,6 +97,23 @@ class Project:
     @property
     def chunks(self) -> list[ChunkRef]:
         return self.pyramid.refs
+
+    @property
+    def headings_before(self) -> dict[int, list[str]]:
+        """The part and chapter titles the book shows right before each chunk that opens one."""
+        self._refresh()
+        if self._headings is None:
+            self._headings = headings_before(self.documents, self.chunks)
+        return self._headings
+
+    @property
+    def shown_tokens(self) -> list[int]:
+        """Each story chunk's tokens as the context shows it: its own, and its headings' before it."""
+        self._refresh()
+        if self._shown_tokens is None:
+            extra = heading_tokens(self.headings_before, self.count_tokens)
+            self._shown_tokens = [ref.tokens + extra.get(index, 0) for index, ref in enumerate(self.chunks)]
+        return self._shown_tokens
 
     def bible(self, at_chapter: int | None = None) -> list[BibleEntry]:
         """The story bible, re-read only when an entry changed; as it stands in chapter

@@ -73,7 +73,9 @@ def test_recent_text_starts_where_a_paragraph_or_sentence_does(fixture: str, bud
             start, _ = project.store.chunk_span(ref.id)
             text = documents[ref.document_id].text
             before = text[:start].rstrip()
-            assert recent.text.startswith(text[start:start + 40].rstrip())
+            heading = "".join(title + "\n\n" for title in project.headings_before.get(context.recent_start, []))
+            assert recent.text.startswith(heading + text[start:start + 40].rstrip())
+            assert bool(heading) == (start == 0)  # a chapter's first chunk stands under its heading
             assert not before or text[start - 2:start] == "\n\n" or before.endswith(_SENTENCE_ENDS), \
                 (chapter, paragraph, before[-60:], text[start:start + 60])
 

@@ -8,7 +8,8 @@ Sections come in a fixed order, least-changing first:
    chunk covered once, spans doubling with distance (see ``pyramid``)
 4. story facts: the cast named before the recent text, from the bible, on one line
 5. focus: sentences from earlier passages naming the people of the scene
-6. the most recent text, verbatim, from a chunk boundary to exactly the cursor
+6. the most recent text, verbatim, from a chunk boundary to exactly the cursor, chapter
+   headings and split paragraphs as the book shows them (see ``passage``)
 7. the beat or instruction being written, when there is one
 8. a lead the model continues from, such as a new chapter's heading
 
@@ -37,6 +38,7 @@ from memory.context.bible import BibleEntry, rejected_names
 from memory.context.cast import CastMember, cast_before, cast_named_in
 from memory.context.context_shares import ContextShares
 from memory.context.cursor import Cursor, end_of_manuscript
+from memory.context.passage import passage_text, trailing_heading_tokens
 from memory.context.pyramid import Group
 from memory.context.retrieval import FocusPassage, focus_passages
 from memory.project import Project
@@ -153,8 +155,9 @@ def assemble(
     memory_room = sum(cap + SEPARATOR_TOKENS for cap in memory_caps if cap > 0)
     fixed = plan.used("beat", "lead") + memory_room  # sections whose size does not change between calls
     room = budget - plan.used() - memory_room - SEPARATOR_TOKENS
-    partial_tokens = count(cursor.partial) if cursor.partial else 0
-    chunk_tokens = [ref.tokens for ref in project.chunks]
+    partial_tokens = (count(cursor.partial) if cursor.partial  # or the headings of a chapter the cursor starts
+                      else 0 if lead else trailing_heading_tokens(project, cursor.chunk_index))
+    chunk_tokens = project.shown_tokens
     start = recent_start(chunk_tokens, pin_end, cursor.chunk_index, partial_tokens, room)
     anchor = memory_anchor(chunk_tokens, pin_end, start, int((budget - fixed) * shares.jump))
 
@@ -198,7 +201,8 @@ def _opening(project: Project, cursor: Cursor, cap: int) -> tuple[str, int]:
     while end < stop and tokens < cap:
         tokens += refs[end].tokens + SEPARATOR_TOKENS
         end += 1
-    text = _chunks_text(project, range(end))
+    indices = range(end)
+    text = SEPARATOR.join(_fetch_texts(project, indices)[refs[i].id] for i in indices)
     if end == cursor.chunk_index and cursor.partial:
         text = (text + SEPARATOR + cursor.partial).strip() if text else cursor.partial
     return fit_whole_sentences(project.count_tokens, text, cap), end
@@ -208,15 +212,6 @@ def _fetch_texts(project: Project, indices: range) -> dict[int, str]:
     """Texts of the chunks at ``indices``, by chunk id."""
     refs = project.chunks
     return project.store.chunk_texts(refs[i].id for i in indices)
-
-
-def _chunks_text(project: Project, indices: range, texts: dict[int, str] | None = None) -> str:
-    """The chunks at ``indices`` joined as in the manuscript; ``texts`` may hold them already."""
-    if not len(indices):
-        return ""
-    refs = project.chunks
-    texts = texts if texts is not None else _fetch_texts(project, indices)
-    return SEPARATOR.join(texts[refs[i].id] for i in indices)
 
 
 def _cast_at(project: Project, entries: list[BibleEntry], stop: int,
@@ -331,21 +326,19 @@ def _counts_add_up(project: Project, sections: list[ContextSection]) -> bool:
 
 def _add_recent(plan: _Plan, project: Project, cursor: Cursor, start: int, room: int,
                 texts: dict[int, str] | None = None) -> None:
-    """The chunks from ``start`` to the cursor, whole; cut to the room (at a sentence) only
-    when the room cannot hold even the cursor's own chunk."""
+    """The text from chunk ``start`` to the cursor as the book shows it (``passage``), whole;
+    cut to the room (at a sentence) only when the room cannot hold even the cursor's own chunk."""
     count = project.count_tokens
     refs = project.chunks
     indices = range(start, cursor.chunk_index)
     texts = texts if texts is not None and all(refs[i].id in texts for i in indices) else _fetch_texts(project, indices)
-    pieces = [texts[refs[i].id] for i in indices]
-    used = sum(refs[i].tokens + SEPARATOR_TOKENS for i in indices)
-    if cursor.partial:
-        pieces.append(cursor.partial)
-        used += count(cursor.partial) + SEPARATOR_TOKENS
-    if not pieces:
+    partial_tokens = count(cursor.partial) if cursor.partial else 0
+    passage = passage_text(project, indices, texts, cursor.partial, partial_tokens,
+                           to_cursor="lead" not in plan.sections)
+    if not passage.text:
         return
-    used -= SEPARATOR_TOKENS
-    text = SEPARATOR.join(pieces)
+    text = passage.text
+    used = passage.tokens if passage.exact else count(text)
     if used > room:
         text = fit_tail(count, text, room)
         used = count(text)

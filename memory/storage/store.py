@@ -287,6 +287,17 @@ class ProjectStore:
             texts.update(self.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", batch).fetchall())
         return texts
 
+    def chunk_spans(self, chunk_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """(start, end) character offsets of chunks in their documents' texts, by chunk id."""
+        ids = list(chunk_ids)
+        spans: dict[int, tuple[int, int]] = {}
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self.db.execute(f"SELECT id, start, end FROM chunks WHERE id IN ({marks})", batch).fetchall()
+            spans.update((row[0], (row[1], row[2])) for row in rows)
+        return spans
+
     def chunk_span(self, chunk_id: int) -> tuple[int, int]:
         """(start, end) character offsets of a chunk in its document's text."""
         row = self.db.execute("SELECT start, end FROM chunks WHERE id = ?", [chunk_id]).fetchone()

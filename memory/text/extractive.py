@@ -50,12 +50,13 @@ def summarize_text(text: str) -> str:
 
 def whole_sentences(text: str, max_words: int) -> str:
     """The leading whole sentences of ``text`` within ``max_words`` words; empty when the first is
-    longer, or was cut already (it ends in an ellipsis): a prompt never shows half a sentence."""
+    longer, was cut already (it ends in an ellipsis) or does not end as a sentence does (it
+    introduces what follows with a colon): a prompt never shows half a sentence."""
     kept: list[str] = []
     words = 0
     for sentence in sentences(text, min_words=1):
         length = len(sentence.split())
-        if words + length > max_words or sentence.rstrip("\"'\u201d\u2019").endswith("\u2026"):
+        if words + length > max_words or not ends_a_sentence(sentence):
             break
         kept.append(sentence)
         words += length
