@@ -279,24 +279,21 @@ class ProjectStore:
         return [ChunkRef(*row) for row in rows]
 
     def chunk_texts(self, chunk_ids: Iterable[int]) -> dict[int, str]:
-        ids = list(chunk_ids)
-        texts: dict[int, str] = {}
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            texts.update(self.db.execute(f"SELECT id, text FROM chunks WHERE id IN ({marks})", batch).fetchall())
-        return texts
+        return {row[0]: row[1] for row in self._rows_by_key("SELECT id, text FROM chunks WHERE id", chunk_ids)}
 
     def chunk_spans(self, chunk_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
         """(start, end) character offsets of chunks in their documents' texts, by chunk id."""
-        ids = list(chunk_ids)
-        spans: dict[int, tuple[int, int]] = {}
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            rows = self.db.execute(f"SELECT id, start, end FROM chunks WHERE id IN ({marks})", batch).fetchall()
-            spans.update((row[0], (row[1], row[2])) for row in rows)
-        return spans
+        query = "SELECT id, start, end FROM chunks WHERE id"
+        return {row[0]: (row[1], row[2]) for row in self._rows_by_key(query, chunk_ids)}
+
+    def _rows_by_key(self, query: str, keys: Iterable[object]) -> list[tuple]:
+        """``query`` (ending in a column to match) run ``IN`` the keys, 500 at a time, SQLite's bound on parameters."""
+        keys = list(keys)
+        rows: list[tuple] = []
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            rows.extend(self.db.execute(f"{query} IN ({','.join('?' * len(batch))})", batch).fetchall())
+        return rows
 
     def chunk_span(self, chunk_id: int) -> tuple[int, int]:
         """(start, end) character offsets of a chunk in its document's text."""
@@ -316,16 +313,8 @@ class ProjectStore:
 
     def summaries(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Stored summaries by group key, as (text, method)."""
-        keys = list(keys)
-        found: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(keys), 500):
-            batch = keys[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            for key, text, method in self.db.execute(
-                f"SELECT key, text, method FROM summaries WHERE key IN ({marks})", batch
-            ):
-                found[key] = (text, method)
-        return found
+        query = "SELECT key, text, method FROM summaries WHERE key"
+        return {key: (text, method) for key, text, method in self._rows_by_key(query, keys)}
 
     def put_summaries(self, rows: Iterable[tuple[str, int, str, str, str]]) -> None:
         """Write (key, level, text, method, model) rows in one transaction."""
