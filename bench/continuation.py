@@ -46,10 +46,9 @@ from engine.models.default_model import ensure_default_model  # noqa: E402
 from engine.workflows.continuation import context_at  # noqa: E402
 from memory.context.assembler import ORDER, SEPARATOR  # noqa: E402
 from memory.context.bible import rejected_names  # noqa: E402
-from memory.context.cast import cast_before  # noqa: E402
+from memory.context.cast import cast_before, untitled  # noqa: E402
 from memory.context.context_shares import ContextShares  # noqa: E402
 from memory.text.manuscript import normalise_paragraphs  # noqa: E402
-from memory.text.text_analysis import TITLES  # noqa: E402
 from memory.text.token_fit import fit_tail  # noqa: E402
 from prompts.labels import CAST, bracketed  # noqa: E402
 
@@ -108,8 +107,7 @@ def with_cast_of(project, context, following: str) -> str:
                        set(rejected_names(project.store)))
     found = []
     for member in cast:
-        head, _, rest = member.name.partition(" ")
-        words = (rest if rest and head.rstrip(".") in TITLES else member.name).split()
+        words = untitled(member.name).split()
         starts = [m.start() for word in words if len(word) > 2 and word[0].isupper()
                   for m in [re.search(rf"\b{re.escape(word)}\b", following)] if m]
         if starts:

@@ -47,6 +47,7 @@ class Project:
         self._names_by_hash: dict = {}
         self._name_index: NameIndex | None = None
         self._headings: dict[int, list[str]] | None = None
+        self._heading_tokens: dict[int, int] | None = None
         self._shown_tokens: list[int] | None = None
         self.context_shares = ContextShares()
         """The assembler's section shares for this project (benchmarks set others)."""
@@ -70,6 +71,7 @@ class Project:
             self._documents = self.store.documents()
             self._name_index = None
             self._headings = None
+            self._heading_tokens = None
             self._shown_tokens = None
             self._version = version
 
@@ -107,11 +109,19 @@ class Project:
         return self._headings
 
     @property
+    def heading_tokens(self) -> dict[int, int]:
+        """What the headings before each chunk that opens a part or chapter add: titles and breaks."""
+        self._refresh()
+        if self._heading_tokens is None:
+            self._heading_tokens = heading_tokens(self.headings_before, self.count_tokens)
+        return self._heading_tokens
+
+    @property
     def shown_tokens(self) -> list[int]:
         """Each story chunk's tokens as the context shows it: its own, and its headings' before it."""
         self._refresh()
         if self._shown_tokens is None:
-            extra = heading_tokens(self.headings_before, self.count_tokens)
+            extra = self.heading_tokens
             self._shown_tokens = [ref.tokens + extra.get(index, 0) for index, ref in enumerate(self.chunks)]
         return self._shown_tokens
 

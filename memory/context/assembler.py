@@ -38,7 +38,7 @@ from memory.context.bible import BibleEntry, rejected_names
 from memory.context.cast import CastMember, cast_before, cast_named_in
 from memory.context.context_shares import ContextShares
 from memory.context.cursor import Cursor, end_of_manuscript
-from memory.context.passage import passage_text, trailing_heading_tokens
+from memory.context.passage import passage_text
 from memory.context.pyramid import Group
 from memory.context.retrieval import FocusPassage, focus_passages
 from memory.project import Project
@@ -156,7 +156,7 @@ def assemble(
     fixed = plan.used("beat", "lead") + memory_room  # sections whose size does not change between calls
     room = budget - plan.used() - memory_room - SEPARATOR_TOKENS
     partial_tokens = (count(cursor.partial) if cursor.partial  # or the headings of a chapter the cursor starts
-                      else 0 if lead else trailing_heading_tokens(project, cursor.chunk_index))
+                      else 0 if lead else project.heading_tokens.get(cursor.chunk_index, 0))
     chunk_tokens = project.shown_tokens
     start = recent_start(chunk_tokens, pin_end, cursor.chunk_index, partial_tokens, room)
     anchor = memory_anchor(chunk_tokens, pin_end, start, int((budget - fixed) * shares.jump))

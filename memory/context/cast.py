@@ -33,7 +33,8 @@ class CastMember:
     """The form the text names them by, for finding the passages that name them."""
 
 
-def _untitled(form: str) -> str:
+def untitled(form: str) -> str:
+    """``form`` without a leading title: "Mr. Darcy" -> "Darcy"."""
     head, _, rest = form.partition(" ")
     return rest if rest and head.rstrip(".") in TITLES else form
 
@@ -62,13 +63,13 @@ def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: s
     """The members of the cast in ``uses`` (the names written before a point)."""
     titled: dict[str, NameUse] = {}  # bare name -> its most used titled form
     for use in uses.values():
-        bare = _untitled(use.form)
+        bare = untitled(use.form)
         if bare != use.form and (bare not in titled or use.count > titled[bare].count):
             titled[bare] = use
     said = {name: entry for entry in entries if _said(entry) for name in entry.all_names()}
     merged: dict[str, tuple[int, int, str, str]] = {}  # home -> count, last chunk, line, form
     for use in uses.values():
-        if use.form in rejected or _untitled(use.form) in rejected:
+        if use.form in rejected or untitled(use.form) in rejected:
             continue
         form = titled[use.form].form if use.form in titled else use.form
         entry = said.get(use.form) or said.get(form)

@@ -76,9 +76,8 @@ def passage_text(project: Project, indices: range, texts: dict[int, str], partia
         text = partial if is_partial else texts[ref.id]
         size = partial_tokens if is_partial else ref.tokens
         titles = headings.get(index, [])
-        for title in titles:
-            pieces.append(title)
-            tokens += project.count_tokens(title) + 1
+        pieces.extend(titles)
+        tokens += project.heading_tokens.get(index, 0)
         if pieces and not titles and _splits_a_paragraph(spans, refs[index - 1], ref):
             pieces[-1] = pieces[-1].rstrip() + " " + text.lstrip()
             tokens += size
@@ -90,15 +89,9 @@ def passage_text(project: Project, indices: range, texts: dict[int, str], partia
         pieces.append(partial)
         tokens += partial_tokens + 1
     if to_cursor and not partial:
-        for title in headings.get(indices.stop, []):
-            pieces.append(title)
-            tokens += project.count_tokens(title) + 1
+        pieces.extend(headings.get(indices.stop, []))
+        tokens += project.heading_tokens.get(indices.stop, 0)
     return Passage(PARAGRAPH_BREAK.join(pieces), max(0, tokens), exact)
-
-
-def trailing_heading_tokens(project: Project, index: int) -> int:
-    """What the headings before chunk ``index`` add to a text that ends there (see ``passage_text``)."""
-    return sum(project.count_tokens(title) + 1 for title in project.headings_before.get(index, []))
 
 
 def _splits_a_paragraph(spans: dict[int, tuple[int, int]], before: ChunkRef, after: ChunkRef) -> bool:
