@@ -1,5 +1,5 @@
 """Prompts the KV cache can reuse: the memory sections hold still while the book grows,
-the recent text starts at a chunk boundary, and the budget holds at the app's sizes.
+the recent text fills its room from a sentence start, and the budget holds at the app's sizes.
 
 Real novels, the real tokenizer, and a real project file that grows a passage at a time.
 """
@@ -14,9 +14,11 @@ from engine.workflows.keeping import keep_continuation
 from memory.context.assembler import ContextShares, assemble
 from memory.context.bible import extract_bible
 from memory.context.cursor import cursor_at, cursor_at_offset
+from memory.context.passage import passage_text
 from memory.importer import import_manuscript
 from memory.project import Project
 from memory.text.manuscript import paragraph_spans
+from memory.text.text_analysis import sentence_starts
 from memory.write_journal import start_journal
 
 BUDGETS = (1024, 3840)
@@ -54,12 +56,14 @@ def test_memory_sections_hold_still_until_the_anchor_moves(fixture: str, budget:
 
 @pytest.mark.parametrize("budget", BUDGETS)
 @pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])
-def test_recent_text_starts_where_a_paragraph_or_sentence_does(fixture: str, budget: int,
-                                                              request: pytest.FixtureRequest,
-        default_model_path: Path) -> None:
+def test_recent_text_fills_its_room_from_a_sentence_start(fixture: str, budget: int,
+                                                        request: pytest.FixtureRequest, tokenizer) -> None:
+    """Whole chunks from the recent start, led in by the sentences before it that the room
+    still holds: the lead-in opens a sentence or paragraph, and one more sentence would not fit."""
     project: Project = request.getfixturevalue(fixture)
     documents = {document.id: document for document in project.documents}
     chapters = len(project.store.chapters())
+    led_in = 0
     for chapter in range(2, chapters + 1, 2):
         for paragraph in (2, 9):
             try:
@@ -72,12 +76,28 @@ def test_recent_text_starts_where_a_paragraph_or_sentence_does(fixture: str, bud
             ref = project.chunks[context.recent_start]
             start, _ = project.store.chunk_span(ref.id)
             text = documents[ref.document_id].text
-            before = text[:start].rstrip()
             heading = "".join(title + "\n\n" for title in project.headings_before.get(context.recent_start, []))
-            assert recent.text.startswith(heading + text[start:start + 40].rstrip())
+            first = heading + text[start:start + 40].rstrip()
             assert bool(heading) == (start == 0)  # a chapter's first chunk stands under its heading
-            assert not before or text[start - 2:start] == "\n\n" or before.endswith(_SENTENCE_ENDS), \
-                (chapter, paragraph, before[-60:], text[start:start + 60])
+            at = recent.text.find(first)
+            assert at >= 0
+            lead = recent.text[:at].rstrip()
+            if not lead:
+                continue
+            led_in += 1
+            indices = range(max(0, context.recent_start - 8), context.recent_start)
+            before = passage_text(project, indices, project.store.chunk_texts(project.chunks[i].id for i in indices)).text
+            assert before.rstrip().endswith(lead)
+            preceding = before[: len(before.rstrip()) - len(lead)]
+            assert preceding.endswith(("\n\n", " ")) and preceding.rstrip().endswith(_SENTENCE_ENDS), \
+                (chapter, paragraph, preceding[-60:], lead[:60])
+            earlier = max((s for s in sentence_starts(preceding.rstrip()) if s < len(preceding.rstrip())), default=0)
+            longer = context.text.replace(lead, preceding[earlier:] + lead, 1)
+            # one more sentence would not have fitted (give or take the token or two that
+            # joining two halves of a paragraph at a space may save)
+            slack = 0 if recent.text[at - 2:at] == "\n\n" else 2
+            assert tokenizer.count_tokens(longer) > budget - slack, (chapter, paragraph)
+    assert led_in > 0
 
 
 @pytest.fixture

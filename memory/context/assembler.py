@@ -8,15 +8,16 @@ Sections come in a fixed order, least-changing first:
    chunk covered once, spans doubling with distance (see ``pyramid``)
 4. story facts: the cast named before the recent text, from the bible, on one line
 5. focus: sentences from earlier passages naming the people of the scene
-6. the most recent text, verbatim, from a chunk boundary to exactly the cursor, chapter
-   headings and split paragraphs as the book shows them (see ``passage``)
+6. the most recent text, verbatim, to exactly the cursor, chapter headings and split
+   paragraphs as the book shows them (see ``passage``): whole chunks from the recent
+   start, led in by as many of the sentences before it as the room still holds
 7. the beat or instruction being written, when there is one
 8. a lead the model continues from, such as a new chapter's heading
 
 Everything before the recent text depends on the memory *anchor* only (see
 ``anchor``), never on the cursor itself, and the anchor moves once per many
 passages. Between its moves, continuing, keeping and continuing again gives prompts
-whose first sections are byte-identical and whose recent text only loses whole chunks
+whose first sections are byte-identical and whose recent text only loses sentences
 at its front and gains text at its end, which llama.cpp reads without re-reading the
 rest. The sections before the recent text are capped at fixed shares of the budget;
 the recent text has what remains.
@@ -38,7 +39,7 @@ from memory.context.bible import BibleEntry, rejected_names
 from memory.context.cast import CastMember, cast_before, cast_named_in
 from memory.context.context_shares import ContextShares
 from memory.context.cursor import Cursor, end_of_manuscript
-from memory.context.passage import passage_text
+from memory.context.passage import join_before, lead_in, passage_text
 from memory.context.pyramid import Group
 from memory.context.retrieval import FocusPassage, focus_passages
 from memory.project import Project
@@ -73,7 +74,8 @@ class AssembledContext:
     """The chunk the memory sections are made for (see ``anchor``): everything before the
     recent text depends on it alone, so it stays the same while the anchor does."""
     recent_start: int = 0
-    """The chunk the recent text starts at."""
+    """The chunk the recent text's whole chunks start at; sentences of the chunks before it
+    may lead in to it."""
 
     @property
     def text(self) -> str:
@@ -169,7 +171,7 @@ def assemble(
     if memory_caps[2] > 0:
         scene = [member.name for member in sorted(near, key=lambda member: -member.count)[:FOCUS_PEOPLE]]
         _add_focus(plan, project, scene, pin_end, anchor, memory_caps[2], count)
-    return _finish(project, plan, budget, cursor, start, verify, texts, anchor)
+    return _finish(project, plan, budget, cursor, start, verify, texts, anchor, floor=pin_end)
 
 
 def _chapter_at(project: Project, cursor: Cursor) -> int | None:
@@ -305,9 +307,10 @@ def _in_book_order(passage: FocusPassage) -> int:
 
 
 def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, start: int, verify: bool,
-            texts: dict[int, str] | None = None, anchor: int = 0, with_recent: bool = True) -> AssembledContext:
+            texts: dict[int, str] | None = None, anchor: int = 0, with_recent: bool = True,
+            floor: int | None = None) -> AssembledContext:
     if with_recent:
-        _add_recent(plan, project, cursor, start, budget - plan.used(), texts)
+        _add_recent(plan, project, cursor, start, budget - plan.used(), texts, floor)
     sections = [plan.sections[name] for name in ORDER if name in plan.sections]
     context = AssembledContext(tuple(sections), budget, sum(s.tokens for s in sections)
                                + SEPARATOR_TOKENS * max(0, len(sections) - 1), anchor, start)
@@ -325,9 +328,14 @@ def _counts_add_up(project: Project, sections: list[ContextSection]) -> bool:
 
 
 def _add_recent(plan: _Plan, project: Project, cursor: Cursor, start: int, room: int,
-                texts: dict[int, str] | None = None) -> None:
+                texts: dict[int, str] | None = None, floor: int | None = None) -> None:
     """The text from chunk ``start`` to the cursor as the book shows it (``passage``), whole;
-    cut to the room (at a sentence) only when the room cannot hold even the cursor's own chunk."""
+    cut to the room (at a sentence) only when the room cannot hold even the cursor's own chunk.
+
+    With a ``floor`` (the first chunk after the pinned opening), the room the whole chunks
+    leave is filled with the sentences before chunk ``start`` (``lead_in``), so the recent
+    text reaches as far back as the budget allows rather than to the last chunk boundary.
+    """
     count = project.count_tokens
     refs = project.chunks
     indices = range(start, cursor.chunk_index)
@@ -339,10 +347,34 @@ def _add_recent(plan: _Plan, project: Project, cursor: Cursor, start: int, room:
         return
     text = passage.text
     used = passage.tokens if passage.exact else count(text)
-    if used > room:
+    whole = used <= room
+    if not whole:
         text = fit_tail(count, text, room)
         used = count(text)
-    plan.add("recent", text, used, f"the text right before the cursor, verbatim, from chunk {start}")
+    reason = f"the text right before the cursor, verbatim, from chunk {start}"
+    if floor is not None and whole and used < room:
+        text, used, reason = _led_in(project, floor, start, text, used, room, reason)
+    plan.add("recent", text, used, reason)
+
+
+def _led_in(project: Project, floor: int, start: int, text: str, used: int, room: int,
+            reason: str) -> tuple[str, int, str]:
+    """``text`` (``used`` tokens, from chunk ``start``) led in by the sentences before it that
+    the rest of ``room`` holds. Across a paragraph break the cost is the lead-in's count and the
+    break's token; halves of one paragraph joined at a space are counted together."""
+    join = join_before(project, start)
+    count = project.count_tokens
+    spare = room - used - (SEPARATOR_TOKENS if join == SEPARATOR else 0)
+    for _ in range(3):  # a space join can cost a token or two more than its parts
+        lead = lead_in(project, floor, start, spare)
+        if not lead:
+            break
+        joined = lead + join + text
+        size = count(lead) + SEPARATOR_TOKENS + used if join == SEPARATOR else count(joined)
+        if size <= room:
+            return joined, size, f"{reason} and the sentences before it"
+        spare -= size - room
+    return text, used, reason
 
 
 def _verified(context: AssembledContext, count) -> AssembledContext:

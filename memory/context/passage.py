@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from memory.storage.store import ChunkRef, Document
+from memory.text.token_fit import fit_tail_sentences
 
 if TYPE_CHECKING:
     from memory.project import Project
@@ -92,6 +93,39 @@ def passage_text(project: Project, indices: range, texts: dict[int, str], partia
         pieces.extend(headings.get(indices.stop, []))
         tokens += project.heading_tokens.get(indices.stop, 0)
     return Passage(PARAGRAPH_BREAK.join(pieces), max(0, tokens), exact)
+
+
+def lead_in(project: Project, floor: int, start: int, room: int) -> str:
+    """The end of the book's text before chunk ``start`` (reaching back no further than chunk
+    ``floor``) that fits ``room`` tokens and starts a sentence or paragraph, as the book shows
+    it; empty when not one sentence fits. ``join_before`` says what joins it to chunk ``start``.
+
+    Whole chunks fill the recent text only to the last chunk boundary that fits; this is
+    the rest of the room, which would otherwise hold nothing.
+    """
+    if start <= floor or room <= 0 or start > len(project.chunks):
+        return ""
+    refs, shown = project.chunks, project.shown_tokens
+    first, gathered = start, 0
+    while first > floor and gathered <= room:
+        first -= 1
+        gathered += shown[first] + 1
+    first = max(floor, first - 1)  # one chunk more, so a chunk that opens mid-paragraph has its sentence's start
+    indices = range(first, start)
+    before = passage_text(project, indices, project.store.chunk_texts(refs[i].id for i in indices))
+    known = before.tokens if before.exact and project.joins_add_up() else None
+    return fit_tail_sentences(project.count_tokens, before.text, room, known).rstrip()
+
+
+def join_before(project: Project, start: int) -> str:
+    """What joins the text before chunk ``start`` to it as the book shows it: a paragraph
+    break, or a space where the two chunks are halves of one paragraph."""
+    refs = project.chunks
+    if 0 < start < len(refs) and not project.headings_before.get(start):
+        pair = (refs[start - 1], refs[start])
+        if _splits_a_paragraph(project.store.chunk_spans(ref.id for ref in pair), *pair):
+            return " "
+    return PARAGRAPH_BREAK
 
 
 def _splits_a_paragraph(spans: dict[int, tuple[int, int]], before: ChunkRef, after: ChunkRef) -> bool:

@@ -8,6 +8,8 @@ step back only when the estimate ran over.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable
 
 from memory.text.text_analysis import sentence_ends, sentence_starts
@@ -32,6 +34,65 @@ def fit_tail(count_tokens: TokenCounter, text: str, budget: int, known_tokens: i
         if start >= len(text):
             break
     return ""
+
+
+def fit_tail_sentences(count_tokens: TokenCounter, text: str, budget: int, known_tokens: int | None = None) -> str:
+    """The longest ending of ``text`` within ``budget`` tokens that starts a sentence or a
+    paragraph; empty when not even the last sentence fits. For text that leads in to more
+    and must not open with half a sentence."""
+    if budget <= 0 or not text:
+        return ""
+    total = known_tokens if known_tokens is not None else count_tokens(text)
+    if total <= budget:
+        return text
+    starts = _sentence_or_paragraph_starts(text)
+    if not starts:
+        return ""
+    guess = len(text) - int(len(text) * budget / max(total, 1) * 0.97)
+    index = min(bisect_left(starts, guess), len(starts) - 1)
+    fits: dict[int, bool] = {}
+
+    def fit(i: int) -> bool:
+        if i not in fits:
+            fits[i] = count_tokens(text[starts[i]:]) <= budget
+        return fits[i]
+
+    # Counts shrink as the start moves on. Bracket the earliest start that fits between one
+    # that does not (-1: the whole text) and one that does, stepping out from the estimate
+    # in growing steps, then halve the gap.
+    bad, good, step = -1, None, 1
+    if fit(index):
+        good = index
+        while good - step > bad:
+            if not fit(good - step):
+                bad = good - step
+                break
+            good -= step
+            step *= 2
+    else:
+        bad = index
+        while bad < len(starts) - 1:
+            probe = min(len(starts) - 1, bad + step)
+            if fit(probe):
+                good = probe
+                break
+            bad, step = probe, step * 2
+        if good is None:
+            return ""
+    low, high = bad + 1, good
+    while low < high:
+        middle = (low + high) // 2
+        if fit(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return text[starts[high]:]
+
+
+def _sentence_or_paragraph_starts(text: str) -> list[int]:
+    """Where each sentence after the first and each paragraph after the first begins, in order."""
+    paragraphs = {match.end() for match in re.finditer(r"\n\s*\n\s*", text) if match.end() < len(text)}
+    return sorted(paragraphs.union(sentence_starts(text)))
 
 
 def fit_head(count_tokens: TokenCounter, text: str, budget: int) -> str:
