@@ -86,7 +86,8 @@ def test_recent_text_fills_its_room_from_a_sentence_start(fixture: str, budget: 
                 continue
             led_in += 1
             indices = range(max(0, context.recent_start - 8), context.recent_start)
-            before = passage_text(project, indices, project.store.chunk_texts(project.chunks[i].id for i in indices)).text
+            texts = project.store.chunk_texts(project.chunks[i].id for i in indices)
+            before = passage_text(project, indices, texts).text
             assert before.rstrip().endswith(lead)
             preceding = before[: len(before.rstrip()) - len(lead)]
             assert preceding.endswith(("\n\n", " ")) and preceding.rstrip().endswith(_SENTENCE_ENDS), \
