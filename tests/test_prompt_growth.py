@@ -1,5 +1,5 @@
 """Prompts the KV cache can reuse: the memory sections hold still while the book grows,
-the recent text fills its room from a sentence start, and the budget holds at the app's sizes.
+the recent text fills its room from a paragraph's start, and the budget holds at the app's sizes.
 
 Real novels, the real tokenizer, and a real project file that grows a passage at a time.
 """
@@ -18,11 +18,9 @@ from memory.context.passage import passage_text
 from memory.importer import import_manuscript
 from memory.project import Project
 from memory.text.manuscript import paragraph_spans
-from memory.text.text_analysis import sentence_starts
 from memory.write_journal import start_journal
 
 BUDGETS = (1024, 3840)
-_SENTENCE_ENDS = tuple('.!?:;"\'\u201d\u2019)_-')
 
 
 def _cursors(project: Project, first: int, last: int):
@@ -56,10 +54,10 @@ def test_memory_sections_hold_still_until_the_anchor_moves(fixture: str, budget:
 
 @pytest.mark.parametrize("budget", BUDGETS)
 @pytest.mark.parametrize("fixture", ["pride_project", "treasure_project"])
-def test_recent_text_fills_its_room_from_a_sentence_start(fixture: str, budget: int,
-                                                        request: pytest.FixtureRequest, tokenizer) -> None:
-    """Whole chunks from the recent start, led in by the sentences before it that the room
-    still holds: the lead-in opens a sentence or paragraph, and one more sentence would not fit."""
+def test_recent_text_fills_its_room_from_a_paragraph_start(fixture: str, budget: int,
+                                                         request: pytest.FixtureRequest, tokenizer) -> None:
+    """Whole chunks from the recent start, led in by the paragraphs before it that the room
+    still holds: the lead-in opens a paragraph, and one more paragraph would not fit."""
     project: Project = request.getfixturevalue(fixture)
     documents = {document.id: document for document in project.documents}
     chapters = len(project.store.chapters())
@@ -90,11 +88,10 @@ def test_recent_text_fills_its_room_from_a_sentence_start(fixture: str, budget: 
             before = passage_text(project, indices, texts).text
             assert before.rstrip().endswith(lead)
             preceding = before[: len(before.rstrip()) - len(lead)]
-            assert preceding.endswith(("\n\n", " ")) and preceding.rstrip().endswith(_SENTENCE_ENDS), \
-                (chapter, paragraph, preceding[-60:], lead[:60])
-            earlier = max((s for s in sentence_starts(preceding.rstrip()) if s < len(preceding.rstrip())), default=0)
-            longer = context.text.replace(lead, preceding[earlier:] + lead, 1)
-            # one more sentence would not have fitted (give or take the token or two that
+            assert preceding.endswith("\n\n"), (chapter, paragraph, preceding[-60:], lead[:60])
+            break_at = preceding.rstrip().rfind("\n\n")  # the paragraph before the lead-in's first
+            longer = context.text.replace(lead, preceding[break_at + 2 if break_at >= 0 else 0:] + lead, 1)
+            # one more paragraph would not have fitted (give or take the token or two that
             # joining two halves of a paragraph at a space may save)
             slack = 0 if recent.text[at - 2:at] == "\n\n" else 2
             assert tokenizer.count_tokens(longer) > budget - slack, (chapter, paragraph)
@@ -118,7 +115,7 @@ def half_treasure(tmp_path: Path, corpus: Path, tokenizer) -> tuple[Project, lis
 
 
 @pytest.mark.parametrize("budget", BUDGETS)
-def test_keeping_text_only_drops_chunks_at_the_front_and_adds_at_the_end(half_treasure, budget: int, tokenizer) -> None:
+def test_keeping_text_only_drops_paragraphs_at_the_front_and_adds_at_the_end(half_treasure, budget: int, tokenizer) -> None:
     project, paragraphs = half_treasure
     chapter = [d for d in project.documents if d.kind == "chapter"][-1]
     journal = start_journal(project, chapter.id, len(chapter.text), 10**6)

@@ -10,14 +10,14 @@ Sections come in a fixed order, least-changing first:
 5. focus: sentences from earlier passages naming the people of the scene
 6. the most recent text, verbatim, to exactly the cursor, chapter headings and split
    paragraphs as the book shows them (see ``passage``): whole chunks from the recent
-   start, led in by as many of the sentences before it as the room still holds
+   start, led in by as many of the paragraphs before it as the room still holds
 7. the beat or instruction being written, when there is one
 8. a lead the model continues from, such as a new chapter's heading
 
 Everything before the recent text depends on the memory *anchor* only (see
 ``anchor``), never on the cursor itself, and the anchor moves once per many
 passages. Between its moves, continuing, keeping and continuing again gives prompts
-whose first sections are byte-identical and whose recent text only loses sentences
+whose first sections are byte-identical and whose recent text only loses paragraphs
 at its front and gains text at its end, which llama.cpp reads without re-reading the
 rest. The sections before the recent text are capped at fixed shares of the budget;
 the recent text has what remains.
@@ -74,7 +74,7 @@ class AssembledContext:
     """The chunk the memory sections are made for (see ``anchor``): everything before the
     recent text depends on it alone, so it stays the same while the anchor does."""
     recent_start: int = 0
-    """The chunk the recent text's whole chunks start at; sentences of the chunks before it
+    """The chunk the recent text's whole chunks start at; paragraphs of the chunks before it
     may lead in to it."""
 
     @property
@@ -333,7 +333,7 @@ def _add_recent(plan: _Plan, project: Project, cursor: Cursor, start: int, room:
     cut to the room (at a sentence) only when the room cannot hold even the cursor's own chunk.
 
     With a ``floor`` (the first chunk after the pinned opening), the room the whole chunks
-    leave is filled with the sentences before chunk ``start`` (``lead_in``), so the recent
+    leave is filled with the paragraphs before chunk ``start`` (``lead_in``), so the recent
     text reaches as far back as the budget allows rather than to the last chunk boundary.
     """
     count = project.count_tokens
@@ -359,7 +359,7 @@ def _add_recent(plan: _Plan, project: Project, cursor: Cursor, start: int, room:
 
 def _led_in(project: Project, floor: int, start: int, text: str, used: int, room: int,
             reason: str) -> tuple[str, int, str]:
-    """``text`` (``used`` tokens, from chunk ``start``) led in by the sentences before it that
+    """``text`` (``used`` tokens, from chunk ``start``) led in by the paragraphs before it that
     the rest of ``room`` holds. Across a paragraph break the cost is the lead-in's count and the
     break's token; halves of one paragraph joined at a space are counted together."""
     join = join_before(project, start)
@@ -372,7 +372,7 @@ def _led_in(project: Project, floor: int, start: int, text: str, used: int, room
         joined = lead + join + text
         size = count(lead) + SEPARATOR_TOKENS + used if join == SEPARATOR else count(joined)
         if size <= room:
-            return joined, size, f"{reason} and the sentences before it"
+            return joined, size, f"{reason} and the paragraphs before it"
         spare -= size - room
     return text, used, reason
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from memory.storage.store import ChunkRef, Document
-from memory.text.token_fit import fit_tail_sentences
+from memory.text.token_fit import fit_tail_paragraphs
 
 if TYPE_CHECKING:
     from memory.project import Project
@@ -97,11 +97,13 @@ def passage_text(project: Project, indices: range, texts: dict[int, str], partia
 
 def lead_in(project: Project, floor: int, start: int, room: int) -> str:
     """The end of the book's text before chunk ``start`` (reaching back no further than chunk
-    ``floor``) that fits ``room`` tokens and starts a sentence or paragraph, as the book shows
-    it; empty when not one sentence fits. ``join_before`` says what joins it to chunk ``start``.
+    ``floor``) that fits ``room`` tokens and starts a paragraph, as the book shows it; empty
+    when not one paragraph fits. ``join_before`` says what joins it to chunk ``start``.
 
     Whole chunks fill the recent text only to the last chunk boundary that fits; this is
-    the rest of the room, which would otherwise hold nothing.
+    the rest of the room, which would otherwise hold nothing. Whole paragraphs, not
+    sentences: the lead-in loses a paragraph at a time as the book grows, and the tokens
+    after it stay the same for the KV cache (``fit_tail_paragraphs``).
     """
     if start <= floor or room <= 0 or start > len(project.chunks):
         return ""
@@ -114,7 +116,7 @@ def lead_in(project: Project, floor: int, start: int, room: int) -> str:
     indices = range(first, start)
     before = passage_text(project, indices, project.store.chunk_texts(refs[i].id for i in indices))
     known = before.tokens if before.exact and project.joins_add_up() else None
-    return fit_tail_sentences(project.count_tokens, before.text, room, known).rstrip()
+    return fit_tail_paragraphs(project.count_tokens, before.text, room, known).rstrip()
 
 
 def join_before(project: Project, start: int) -> str:

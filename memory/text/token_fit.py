@@ -36,16 +36,20 @@ def fit_tail(count_tokens: TokenCounter, text: str, budget: int, known_tokens: i
     return ""
 
 
-def fit_tail_sentences(count_tokens: TokenCounter, text: str, budget: int, known_tokens: int | None = None) -> str:
-    """The longest ending of ``text`` within ``budget`` tokens that starts a sentence or a
-    paragraph; empty when not even the last sentence fits. For text that leads in to more
-    and must not open with half a sentence."""
+def fit_tail_paragraphs(count_tokens: TokenCounter, text: str, budget: int, known_tokens: int | None = None) -> str:
+    """The longest ending of ``text`` within ``budget`` tokens that starts a paragraph; empty
+    when not even the last paragraph fits.
+
+    For text that leads in to more after a paragraph break: a paragraph's first token is the
+    same wherever it starts, so a prompt whose front loses paragraphs one at a time keeps the
+    rest of its tokens as they were, for the KV cache to reuse.
+    """
     if budget <= 0 or not text:
         return ""
     total = known_tokens if known_tokens is not None else count_tokens(text)
     if total <= budget:
         return text
-    starts = _sentence_or_paragraph_starts(text)
+    starts = [match.end() for match in re.finditer(r"\n\s*\n\s*", text) if match.end() < len(text)]
     if not starts:
         return ""
     guess = len(text) - int(len(text) * budget / max(total, 1) * 0.97)
@@ -87,12 +91,6 @@ def fit_tail_sentences(count_tokens: TokenCounter, text: str, budget: int, known
         else:
             low = middle + 1
     return text[starts[high]:]
-
-
-def _sentence_or_paragraph_starts(text: str) -> list[int]:
-    """Where each sentence after the first and each paragraph after the first begins, in order."""
-    paragraphs = {match.end() for match in re.finditer(r"\n\s*\n\s*", text) if match.end() < len(text)}
-    return sorted(paragraphs.union(sentence_starts(text)))
 
 
 def fit_head(count_tokens: TokenCounter, text: str, budget: int) -> str:
