@@ -3,15 +3,15 @@
 llama.cpp reuses its KV cache for the prompt's longest common prefix with the
 previous one, and can also drop a stretch of the cache and shift what follows it
 back (see ``engine.backend.cache_shift``). So a prompt that keeps its first sections
-byte-identical, drops whole chunks from the front of its recent text and adds new
-text at its end is read almost for free.
+byte-identical, drops text from the front of its recent text and adds new text at
+its end is read almost for free.
 
 Two points make that so, both pure functions of the chunks' stored token counts and
 the cursor, the same in every process and for every caller:
 
 * the *recent start*: the first chunk boundary from which the text to the cursor
-  fits the room. It moves a chunk at a time as the book grows, so the recent text is
-  always nearly as long as the room allows;
+  fits the room. It moves a chunk at a time as the book grows; the assembler fills the
+  room left before it with whole paragraphs of the chunks before (``passage.lead_in``);
 * the *memory anchor*: the last line of a fixed grid (every ``step`` tokens, counted
   from the end of the pinned opening) at or before the recent start. The summaries
   and the cast line are made for the text before it, so they change only when the
