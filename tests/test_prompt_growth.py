@@ -115,7 +115,8 @@ def half_treasure(tmp_path: Path, corpus: Path, tokenizer) -> tuple[Project, lis
 
 
 @pytest.mark.parametrize("budget", BUDGETS)
-def test_keeping_text_only_drops_paragraphs_at_the_front_and_adds_at_the_end(half_treasure, budget: int, tokenizer) -> None:
+def test_keeping_text_only_drops_paragraphs_at_the_front_and_adds_at_the_end(half_treasure, budget: int,
+                                                                             tokenizer) -> None:
     project, paragraphs = half_treasure
     chapter = [d for d in project.documents if d.kind == "chapter"][-1]
     journal = start_journal(project, chapter.id, len(chapter.text), 10**6)

@@ -112,7 +112,7 @@ def lead_in(project: Project, floor: int, start: int, room: int) -> str:
     while first > floor and gathered <= room:
         first -= 1
         gathered += shown[first] + 1
-    first = max(floor, first - 1)  # one chunk more, so a chunk that opens mid-paragraph has its sentence's start
+    first = max(floor, first - 1)  # one chunk more, so a chunk that opens mid-paragraph has its paragraph's start
     indices = range(first, start)
     before = passage_text(project, indices, project.store.chunk_texts(refs[i].id for i in indices))
     known = before.tokens if before.exact and project.joins_add_up() else None
