@@ -56,7 +56,7 @@ def test_a_second_writer_is_refused_in_a_sentence_while_readers_go_on(tmp_path: 
         assert f"being changed by another Draftsmith (process {os.getpid()})" in refused.stderr
         assert "Traceback" not in refused.stderr
         exported = cli("export", "--project", str(project))  # readers are never blocked
-        assert exported.returncode == 0 and "Chapter 3 Quay 3" in exported.stdout
+        assert exported.returncode == 0 and "Chapter 3: Quay 3" in exported.stdout
         bible = cli("bible", "--project", str(project), "--json")
         assert bible.returncode == 0
 
@@ -74,8 +74,8 @@ def test_two_imports_at_once_leave_one_whole_book(tmp_path: Path, model_ready: P
     for code, err in results:
         assert code == 0 or (code == 1 and "being changed by another Draftsmith" in err), err
     titles = chapter_titles(project)
-    books = {tuple(f"Chapter {n} Harbour {n}" for n in range(1, 401)),
-             tuple(f"Chapter {n} Moor {n}" for n in range(1, 301))}
+    books = {tuple(f"Chapter {n}: Harbour {n}" for n in range(1, 401)),
+             tuple(f"Chapter {n}: Moor {n}" for n in range(1, 301))}
     assert tuple(titles) in books  # one book whole, never chapters of both
 
 
@@ -164,7 +164,7 @@ def test_export_replaces_a_file_only_when_forced_and_leaves_no_temporary_file(tm
     refused = cli("export", "--project", str(project), "--out", str(target))
     assert refused.returncode == 2 and target.read_text() == "the writer's notes"
     forced = cli("export", "--project", str(project), "--out", str(target), "--force")
-    assert forced.returncode == 0 and "Chapter 2 Quay 2" in target.read_text()
+    assert forced.returncode == 0 and "Chapter 2: Quay 2" in target.read_text()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.md", "quay.draftsmith", "quay.txt"]
 
 

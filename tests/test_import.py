@@ -13,6 +13,10 @@ from memory.importer import import_manuscript, import_text
 from memory.manuscript_files import MAX_MANUSCRIPT_BYTES
 from memory.project import Project
 from memory.storage.store import ProjectStore
+from memory.text.manuscript import parse_manuscript
+
+NOVELS = ("emma", "jane_eyre", "little_women", "middlemarch", "pride_and_prejudice", "sense_and_sensibility",
+          "the_hound_of_the_baskervilles", "treasure_island")
 
 
 def headings_table(corpus: Path, name: str) -> list[tuple[str, str]]:
@@ -29,6 +33,17 @@ def test_novels_import_with_their_chapter_tables(name: str, chapters: int, parts
     assert sum(d.kind == "chapter" for d in documents) == chapters
     assert sum(d.kind == "part" for d in documents) == parts
     assert [(d.kind, d.title) for d in documents] == headings_table(corpus, name)
+
+
+@pytest.mark.parametrize("name", NOVELS)
+def test_every_heading_keeps_the_words_it_was_written_with(name: str, corpus: Path) -> None:
+    """A title is the book's own heading line ("Chapter 6. Baskerville Hall"), or a number line and the
+    title line under it, never a rewording."""
+    lines = [" ".join(line.split()) for line in (corpus / f"{name}.txt").read_text(encoding="utf-8").split("\n")]
+    written = [line for line in lines if line]
+    as_written = set(written) | {f"{number} {title}" for number, title in zip(written, written[1:])}
+    titles = [d.title for d in parse_manuscript("\n".join(lines)) if d.kind != "front"]
+    assert titles and all(title in as_written for title in titles)
 
 
 def test_chapter_word_counts_match_the_table(pride_project: Project, corpus: Path) -> None:

@@ -75,23 +75,18 @@ def _heading_at(lines: list[str], index: int, markdown_levels: dict[int, str]) -
     if not _standalone(lines, index) or _LEADER.search(line) and not BARE_NUMBER.match(line):
         return None
     for pattern, kind in ((PART, "part"), (CHAPTER, "chapter"), (LETTER, "chapter"), (SPECIAL, "chapter")):
-        match = pattern.match(line)
-        if match:
-            return Heading(kind, _title(match), index, index + 1)
-    match = ROMAN_TITLE.match(line)
-    if match:
-        return Heading("chapter", line, index, index + 1)
+        if pattern.match(line):
+            return Heading(kind, _as_written(line), index, index + 1)
+    if ROMAN_TITLE.match(line):
+        return Heading("chapter", _as_written(line), index, index + 1)
     if BARE_NUMBER.match(line):
         return _bare_number_heading(lines, index, line)
     return None
 
 
-def _title(match: re.Match[str]) -> str:
-    label = " ".join(match.group("label").split())
-    title = (match.group("title") or "").strip()
-    return f"{label}--{title}" if title and label.lower().startswith(("part", "book", "volume")) else (
-        f"{label} {title}".strip() if title else label
-    )
+def _as_written(line: str) -> str:
+    """The heading as the writer wrote it, runs of spaces made one: the book's own words."""
+    return " ".join(line.split())
 
 
 def _bare_number_heading(lines: list[str], index: int, line: str) -> Heading:
