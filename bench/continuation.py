@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.continuation_cursors import cursors_in  # noqa: E402
-from bench.continuation_scoring import Score, score_contexts  # noqa: E402
+from bench.continuation_scoring import CursorScore, Score, score_contexts  # noqa: E402
 from bench.machine import machine_description  # noqa: E402
 from engine.backend.llama_backend import LlamaBackend, LlamaSettings  # noqa: E402
 from engine.edits.importing import import_into_project  # noqa: E402
@@ -136,16 +136,28 @@ def evaluate(backend: LlamaBackend, text: str, budgets: list[int], variants: dic
         prefix_tokens = backend.tokenize(prefix)
         following_text = backend._llm.detokenize(following).decode("utf-8", errors="replace")
         prompts = prefix_contexts(prefix, folder, budgets, variants, following_text if ceiling else None)
+        changes = []
         for budget in budgets:
             window = prefix_tokens[-(budget - 1):]  # the BOS token makes the budget
             contexts = {"sliding window": window}
             for name in (DEFAULT, *variants, *([CEILING] if ceiling else [])):
                 contexts[name] = backend.tokenize(prompts[budget, name].rstrip() + "\n\n")
-            for name, score in score_contexts(backend, contexts, following, prefix, window, cursor.kind).items():
+            cursor_scores = score_contexts(backend, contexts, following, prefix, window, cursor.kind)
+            for name, score in cursor_scores.items():
                 scores[budget].setdefault(name, Score()).add(score)
-        print(f"  {cursor.kind} at {cursor.offset / len(text):.0%}: {time.monotonic() - started:.0f} s",
-              file=sys.stderr, flush=True)
+            changes.append(f"{budget}: " + ", ".join(f"{name} {change:+.1%}"
+                                                      for name, change in _cursor_changes(cursor_scores).items()))
+        print(f"  {cursor.kind} at {cursor.offset / len(text):.0%}: {time.monotonic() - started:.0f} s; "
+              f"against the window at {'; '.join(changes)}", file=sys.stderr, flush=True)
     return scores
+
+
+def _cursor_changes(scores: dict[str, CursorScore]) -> dict[str, float]:
+    """Each context's overall NLL at one cursor against the window's, as a fraction: where a
+    layout wins or loses is a cursor, and the means hide which."""
+    window = statistics.mean(scores["sliding window"].overall)
+    return {name: statistics.mean(score.overall) / window - 1 for name, score in scores.items()
+            if name != "sliding window"}
 
 
 def book_text(raw: str, form: str) -> str:
