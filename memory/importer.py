@@ -1,13 +1,16 @@
 """Import a manuscript into a project, reconciling with what is already there.
 
-Documents are matched to the project's existing ones by kind and title in order;
-an unchanged document keeps its chunks untouched, a changed one is re-chunked (and
-content-defined chunk boundaries keep most of its chunks identical), so only new
-text needs summarising again. Replaced texts are kept as versions in the project.
+Documents are matched to the project's existing ones by kind and title in order (the
+title's words, so a heading whose punctuation or spacing changed, by a writer's retouch
+or an older import's rewording, is still the same chapter); an unchanged document keeps
+its chunks untouched, a changed one is re-chunked (and content-defined chunk boundaries
+keep most of its chunks identical), so only new text needs summarising again. Replaced
+texts are kept as versions in the project.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, replace
@@ -21,6 +24,8 @@ from memory.text.manuscript import ParsedDocument, parse_manuscript
 from memory.text.printable import plain_name
 from memory.text.text_normalize import DecodedText
 from memory.text.token_counting import CachedCounter, TokenCounter
+
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,8 @@ def _apply(store: ProjectStore, parsed: list[ParsedDocument], count_tokens: Toke
     parent_id: int | None = None
     changed = 0
     for position, item in enumerate(parsed):
-        match = existing[(item.kind, item.title)].popleft() if existing[(item.kind, item.title)] else None
+        queue = existing[_identity(item.kind, item.title)]
+        match = queue.popleft() if queue else None
         if match is None:
             document_id, next_id = next_id, next_id + 1
         else:
@@ -119,5 +125,11 @@ def _apply(store: ProjectStore, parsed: list[ParsedDocument], count_tokens: Toke
 def _by_identity(documents: list[Document]) -> defaultdict[tuple[str, str], deque[Document]]:
     queues: defaultdict[tuple[str, str], deque[Document]] = defaultdict(deque)
     for document in documents:
-        queues[(document.kind, document.title)].append(document)
+        queues[_identity(document.kind, document.title)].append(document)
     return queues
+
+
+def _identity(kind: str, title: str) -> tuple[str, str]:
+    """What makes two headings the same document: their kind and their title's words, case
+    and punctuation aside ("Chapter 6. Baskerville Hall" is "Chapter 6 Baskerville Hall")."""
+    return kind, " ".join(_WORDS.findall(title.casefold()))

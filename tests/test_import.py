@@ -85,6 +85,26 @@ def test_reimport_after_an_edit_only_changes_what_changed(tmp_path: Path, corpus
     assert chapter_two.text.startswith("A new opening paragraph")
 
 
+def test_a_reimport_keeps_a_chapter_whose_heading_changed_only_its_punctuation(tmp_path: Path, tokenizer) -> None:
+    """A project whose titles were stored reworded ("Chapter 1 The Quay", as older imports did),
+    or a writer who retouches a heading's punctuation, keeps the same chapters: their ids (which
+    the outline and provenance point at) and chunks stay, and the title becomes the book's."""
+    prose = "Ada walked along the quay while the gulls cried over the grey water and the boats came in."
+    source = tmp_path / "quay.txt"
+    source.write_text(f"Chapter 1. The Quay\n\n{prose}\n\nChapter 2. The Light\n\n{prose} Then it rained.\n")
+    store = ProjectStore(tmp_path / "quay.draftsmith", create=True)
+    import_manuscript(store, source, tokenizer.count_tokens)
+    before = {d.id: d.title for d in store.chapters()}
+    hashes = {ref.hash for ref in store.chunk_refs()}
+    with store.transaction():
+        store.db.execute("UPDATE documents SET title = REPLACE(title, '.', '')")
+    assert [d.title for d in store.chapters()] == ["Chapter 1 The Quay", "Chapter 2 The Light"]
+    report = import_manuscript(store, source, tokenizer.count_tokens)
+    assert {d.id: d.title for d in store.chapters()} == before
+    assert report.changed_documents == 0 and report.removed_documents == 0
+    assert {ref.hash for ref in store.chunk_refs()} == hashes
+
+
 def test_crlf_and_lf_import_the_same(tmp_path: Path, tokenizer) -> None:
     text = "Chapter 1\n\nIt was a cold morning and the kettle would not boil for anyone.\n\nChapter 2\n\n" \
            "By noon the snow had stopped, and Margaret walked down to the village.\n"
