@@ -80,6 +80,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # shared/ lies beside the checkout
+NOVELS = ("emma", "jane_eyre", "little_women", "middlemarch", "pride_and_prejudice", "sense_and_sensibility",
+          "the_hound_of_the_baskervilles", "treasure_island")
+"""The corpus's eight novels by file stem, for tests that must hold on every one."""
 
 
 @pytest.fixture(scope="session")

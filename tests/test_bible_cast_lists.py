@@ -14,9 +14,7 @@ import pytest
 
 from bench.cast_lists import Entry, read_cast, score_bible
 from memory.context.bible import find_bible_entries
-
-NOVELS = ("emma", "jane_eyre", "little_women", "middlemarch", "pride_and_prejudice", "sense_and_sensibility",
-          "the_hound_of_the_baskervilles", "treasure_island")
+from tests.conftest import NOVELS
 
 
 @pytest.fixture(scope="module")

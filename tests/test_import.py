@@ -14,9 +14,7 @@ from memory.manuscript_files import MAX_MANUSCRIPT_BYTES
 from memory.project import Project
 from memory.storage.store import ProjectStore
 from memory.text.manuscript import parse_manuscript
-
-NOVELS = ("emma", "jane_eyre", "little_women", "middlemarch", "pride_and_prejudice", "sense_and_sensibility",
-          "the_hound_of_the_baskervilles", "treasure_island")
+from tests.conftest import NOVELS
 
 
 def headings_table(corpus: Path, name: str) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ _NUMBER_WORDS = (
     "fifth|sixth|seventh|eighth|ninth|tenth|last"
 )
 _NUMBER = rf"(?:\d{{1,6}}|[ivxlcdm]{{1,8}}|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
-_REST = r"(?:\s*(?:[.:\-\u2013\u2014]+|\s)\s*(?P<title>.*))?"
+_REST = r"(?:\s*(?:[.:\-\u2013\u2014]+|\s)\s*.*)?"
 
 PART = re.compile(rf"^(?P<label>(?:part|book|volume)\s+{_NUMBER})\b{_REST}$", re.IGNORECASE)
 CHAPTER = re.compile(rf"^(?P<label>(?:chapter|chap\.)\s+{_NUMBER})\b{_REST}$", re.IGNORECASE)
