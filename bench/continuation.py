@@ -48,14 +48,23 @@ from memory.context.assembler import ORDER, SEPARATOR  # noqa: E402
 from memory.context.bible import rejected_names  # noqa: E402
 from memory.context.cast import cast_before, untitled  # noqa: E402
 from memory.context.context_shares import ContextShares  # noqa: E402
+from memory.context.retrieval import focus_passages  # noqa: E402
 from memory.text.manuscript import normalise_paragraphs  # noqa: E402
 from memory.text.token_fit import fit_tail  # noqa: E402
-from prompts.labels import CAST, bracketed  # noqa: E402
+from prompts.labels import BEFORE, CAST, bracketed  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CONTINUATION_TOKENS = 256
 DEFAULT = "memory layer"
-CEILING = "ceiling: cast of the next passage"
+CEILINGS = {
+    "cast": "ceiling: cast of the next passage",
+    "recall": "ceiling: cast and earlier sentences of the next passage",
+}
+"""The oracles ``--ceiling`` can add: the default prompt with memory chosen by the true
+continuation, which no layout can read. ``cast``: a cast line of exactly the people it
+names. ``recall``: that line and, in a focus section of ``RECALL_SHARE`` of the budget,
+earlier sentences naming those people (as the focus section picks them)."""
+RECALL_SHARE = 0.08
 
 
 def parse_variant(text: str) -> tuple[str, ContextShares]:
@@ -70,12 +79,12 @@ def parse_variant(text: str) -> tuple[str, ContextShares]:
 
 
 def prefix_contexts(prefix: str, folder: Path, budgets: list[int], variants: dict[str, ContextShares],
-                    following: str | None = None) -> dict[tuple[int, str], str]:
+                    following: str | None = None, ceilings: tuple[str, ...] = ()) -> dict[tuple[int, str], str]:
     """The prompts a project made from ``prefix`` alone gives at its end, per budget and variant.
 
     Every variant goes through the engine's own service, as ``draftsmith context`` does,
     with its shares set on the project. With ``following`` (the true continuation), also
-    the ceiling: the default prompt with a cast line of exactly the people it names.
+    the ``ceilings`` (keys of ``CEILINGS``) made from the default prompt.
     """
     manuscript = folder / "manuscript.txt"
     manuscript.write_text(prefix, encoding="utf-8")
@@ -91,17 +100,20 @@ def prefix_contexts(prefix: str, folder: Path, budgets: list[int], variants: dic
                 context = context_at(project, budget - 1)
                 contexts[budget, name] = context.text
                 if following is not None and name == DEFAULT:
-                    contexts[budget, CEILING] = with_cast_of(project, context, following)
+                    for ceiling in ceilings:
+                        contexts[budget, CEILINGS[ceiling]] = with_oracle_memory(
+                            project, context, following, recall=ceiling == "recall")
         return contexts
     finally:
         project.close()
 
 
-def with_cast_of(project, context, following: str) -> str:
+def with_oracle_memory(project, context, following: str, recall: bool = False) -> str:
     """``context`` with its cast line naming exactly the people ``following`` names, in the
-    order it names them, the recent text cut at its front to stay within the budget.
+    order it names them, and with ``recall`` a focus section of earlier sentences naming
+    them; the recent text cut at its front to stay within the budget.
 
-    No layout can know the next passage; this is the most a cast line could give."""
+    No layout can know the next passage; this is the most such sections could give."""
     entries = project.bible()
     cast = cast_before(project.name_index.uses_before(len(project.chunks)), entries,
                        set(rejected_names(project.store)))
@@ -111,22 +123,39 @@ def with_cast_of(project, context, following: str) -> str:
         starts = [m.start() for word in words if len(word) > 2 and word[0].isupper()
                   for m in [re.search(rf"\b{re.escape(word)}\b", following)] if m]
         if starts:
-            found.append((min(starts), member.line))
-    line = bracketed(CAST, ", ".join(text for _, text in sorted(found))) if found else ""
+            found.append((min(starts), member))
+    found.sort(key=lambda item: item[0])
     sections = {section.name: section.text for section in context.sections}
     sections.pop("facts", None)
-    if line:
-        sections["facts"] = line
-    order = [name for name in ORDER if name in sections]
+    sections.pop("focus", None)
+    if found:
+        sections["facts"] = bracketed(CAST, ", ".join(member.line for _, member in found))
     count = project.count_tokens
+    if recall and found:
+        sentences = _recalled(project, [member.name for _, member in found], context.anchor,
+                              int(context.budget * RECALL_SHARE), count)
+        if sentences:
+            sections["focus"] = sentences
+    order = [name for name in ORDER if name in sections]
     fixed = sum(count(sections[name]) + 1 for name in order if name != "recent")
     if "recent" in sections:
         sections["recent"] = fit_tail(count, sections["recent"], context.budget - fixed)
     return SEPARATOR.join(sections[name] for name in order if sections[name])
 
 
+def _recalled(project, names: list[str], stop: int, cap: int, count) -> str:
+    """The focus section's sentences naming ``names`` from the chunks before ``stop`` that fit ``cap``."""
+    chosen = []
+    for passage in focus_passages(project, names, 0, stop):
+        candidate = sorted([*chosen, passage], key=lambda p: p.chunk_index)
+        if count(bracketed(BEFORE, " ".join(p.sentence for p in candidate))) <= cap:
+            chosen = candidate
+    return bracketed(BEFORE, " ".join(p.sentence for p in chosen)) if chosen else ""
+
+
 def evaluate(backend: LlamaBackend, text: str, budgets: list[int], variants: dict[str, ContextShares],
-             paragraphs: int, middles: int, folder: Path, ceiling: bool = False) -> dict[int, dict[str, Score]]:
+             paragraphs: int, middles: int, folder: Path,
+             ceilings: tuple[str, ...] = ()) -> dict[int, dict[str, Score]]:
     """Scores per budget and context over the novel's cursors."""
     scores = {budget: {} for budget in budgets}
     for cursor in cursors_in(text, paragraphs, middles):
@@ -135,12 +164,12 @@ def evaluate(backend: LlamaBackend, text: str, budgets: list[int], variants: dic
         following = backend.tokenize(text[cursor.offset: cursor.offset + 4000])[:CONTINUATION_TOKENS]
         prefix_tokens = backend.tokenize(prefix)
         following_text = backend._llm.detokenize(following).decode("utf-8", errors="replace")
-        prompts = prefix_contexts(prefix, folder, budgets, variants, following_text if ceiling else None)
+        prompts = prefix_contexts(prefix, folder, budgets, variants, following_text if ceilings else None, ceilings)
         changes = []
         for budget in budgets:
             window = prefix_tokens[-(budget - 1):]  # the BOS token makes the budget
             contexts = {"sliding window": window}
-            for name in (DEFAULT, *variants, *([CEILING] if ceiling else [])):
+            for name in (DEFAULT, *variants, *(CEILINGS[ceiling] for ceiling in ceilings)):
                 contexts[name] = backend.tokenize(prompts[budget, name].rstrip() + "\n\n")
             cursor_scores = score_contexts(backend, contexts, following, prefix, window, cursor.kind)
             for name, score in cursor_scores.items():
@@ -158,6 +187,13 @@ def _cursor_changes(scores: dict[str, CursorScore]) -> dict[str, float]:
     window = statistics.mean(scores["sliding window"].overall)
     return {name: statistics.mean(score.overall) / window - 1 for name, score in scores.items()
             if name != "sliding window"}
+
+
+def _ceilings(chosen: list[str] | None) -> tuple[str, ...]:
+    """``--ceiling``'s kinds: none when absent, the cast line when given bare."""
+    if chosen is None:
+        return ()
+    return tuple(chosen) or ("cast",)
 
 
 def book_text(raw: str, form: str) -> str:
@@ -186,9 +222,9 @@ def main() -> int:
     parser.add_argument("--text", choices=["imported", "raw"], default="imported",
                         help="score the book as a project holds it (paragraphs unwrapped, the default) or the file "
                         "as it is, hard line breaks and all, as an outside probe reads it")
-    parser.add_argument("--ceiling", action="store_true",
-                        help="also measure the default with a cast line of exactly the people the next passage "
-                        "names, the most any cast line could give")
+    parser.add_argument("--ceiling", nargs="*", choices=sorted(CEILINGS), metavar="KIND",
+                        help="also measure oracles made from the true next passage: 'cast' (a cast line of exactly "
+                        "the people it names), 'recall' (that and earlier sentences naming them); no KIND: cast")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--tables", nargs="+", type=Path, metavar="JSON",
                         help="print the tables of earlier --json runs (one budget each, say) instead of running")
@@ -209,7 +245,7 @@ def main() -> int:
             print(f"{novel.stem}…", file=sys.stderr, flush=True)
             text = book_text(novel.read_text(encoding="utf-8"), args.text)
             scores = evaluate(backend, text, args.budget, variants, args.paragraphs, args.middles, Path(folder),
-                              args.ceiling)
+                              _ceilings(args.ceiling))
             for budget in args.budget:
                 novel_rows = _rows(novel.stem, budget, scores[budget])
                 rows.extend(novel_rows)
