@@ -48,10 +48,10 @@ from memory.context.assembler import ORDER, SEPARATOR  # noqa: E402
 from memory.context.bible import rejected_names  # noqa: E402
 from memory.context.cast import cast_before, untitled  # noqa: E402
 from memory.context.context_shares import ContextShares  # noqa: E402
-from memory.context.retrieval import focus_passages  # noqa: E402
+from memory.context.retrieval import focus_text  # noqa: E402
 from memory.text.manuscript import normalise_paragraphs  # noqa: E402
 from memory.text.token_fit import fit_tail  # noqa: E402
-from prompts.labels import BEFORE, CAST, bracketed  # noqa: E402
+from prompts.labels import CAST, bracketed  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CONTINUATION_TOKENS = 256
@@ -132,8 +132,8 @@ def with_oracle_memory(project, context, following: str, recall: bool = False) -
         sections["facts"] = bracketed(CAST, ", ".join(member.line for _, member in found))
     count = project.count_tokens
     if recall and found:
-        sentences = _recalled(project, [member.name for _, member in found], context.anchor,
-                              int(context.budget * RECALL_SHARE), count)
+        sentences = focus_text(project, [member.name for _, member in found], 0, context.anchor,
+                               int(context.budget * RECALL_SHARE), count)
         if sentences:
             sections["focus"] = sentences
     order = [name for name in ORDER if name in sections]
@@ -141,16 +141,6 @@ def with_oracle_memory(project, context, following: str, recall: bool = False) -
     if "recent" in sections:
         sections["recent"] = fit_tail(count, sections["recent"], context.budget - fixed)
     return SEPARATOR.join(sections[name] for name in order if sections[name])
-
-
-def _recalled(project, names: list[str], stop: int, cap: int, count) -> str:
-    """The focus section's sentences naming ``names`` from the chunks before ``stop`` that fit ``cap``."""
-    chosen = []
-    for passage in focus_passages(project, names, 0, stop):
-        candidate = sorted([*chosen, passage], key=lambda p: p.chunk_index)
-        if count(bracketed(BEFORE, " ".join(p.sentence for p in candidate))) <= cap:
-            chosen = candidate
-    return bracketed(BEFORE, " ".join(p.sentence for p in chosen)) if chosen else ""
 
 
 def evaluate(backend: LlamaBackend, text: str, budgets: list[int], variants: dict[str, ContextShares],

@@ -41,11 +41,11 @@ from memory.context.context_shares import ContextShares
 from memory.context.cursor import Cursor, end_of_manuscript
 from memory.context.passage import join_before, lead_in, passage_text
 from memory.context.pyramid import Group
-from memory.context.retrieval import FocusPassage, focus_passages
+from memory.context.retrieval import focus_text
 from memory.project import Project
 from memory.text.extractive import whole_sentences
 from memory.text.token_fit import fit_tail, fit_whole_sentences
-from prompts.labels import BEFORE, CAST, EARLIER, bracketed
+from prompts.labels import CAST, EARLIER, bracketed
 
 SEPARATOR = "\n\n"
 SEPARATOR_TOKENS = 1  # "\n\n" is one token in the vocabularies Draftsmith has met; verified by the final count
@@ -292,18 +292,8 @@ def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: in
 
 def _add_focus(plan: _Plan, project: Project, names: list[str], start: int, stop: int, cap: int, count) -> None:
     """Earlier sentences naming the scene's people: the best that fit the cap, in the book's order."""
-    chosen: list[FocusPassage] = []
-    for passage in focus_passages(project, names, start, stop):
-        candidate = bracketed(BEFORE, " ".join(p.sentence for p in sorted([*chosen, passage], key=_in_book_order)))
-        if count(candidate) <= cap:
-            chosen.append(passage)
-    if chosen:
-        text = bracketed(BEFORE, " ".join(p.sentence for p in sorted(chosen, key=_in_book_order)))
-        plan.add("focus", text, count(text), f"earlier sentences naming {', '.join(names)}")
-
-
-def _in_book_order(passage: FocusPassage) -> int:
-    return passage.chunk_index
+    text = focus_text(project, names, start, stop, cap, count)
+    plan.add("focus", text, count(text), f"earlier sentences naming {', '.join(names)}")
 
 
 def _finish(project: Project, plan: _Plan, budget: int, cursor: Cursor, start: int, verify: bool,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from memory.project import Project
 from memory.text.extractive import ends_a_sentence
 from memory.text.text_analysis import sentences
+from prompts.labels import BEFORE, bracketed
 
 MAX_FOCUS_WORDS = 30
 
@@ -51,6 +52,17 @@ def focus_passages(project: Project, names: list[str], start: int, stop: int, li
         if len(passages) == limit:
             break
     return passages
+
+
+def focus_text(project: Project, names: list[str], start: int, stop: int, cap: int, count) -> str:
+    """The focus section: the best of ``focus_passages`` that fit ``cap`` tokens together, in
+    the book's order; empty when none does."""
+    chosen: list[FocusPassage] = []
+    for passage in focus_passages(project, names, start, stop):
+        candidate = sorted([*chosen, passage], key=lambda p: p.chunk_index)
+        if count(bracketed(BEFORE, " ".join(p.sentence for p in candidate))) <= cap:
+            chosen = candidate
+    return bracketed(BEFORE, " ".join(p.sentence for p in chosen)) if chosen else ""
 
 
 def _short_and_whole(sentence: str) -> bool:
