@@ -42,7 +42,6 @@ from memory.context.cursor import Cursor, end_of_manuscript
 from memory.context.passage import join_before, lead_in, passage_text
 from memory.context.pyramid import Group
 from memory.context.retrieval import focus_text
-from memory.context.scene_cast import HORIZON_CHUNKS, SCENE_CHUNKS, rank_by_scene
 from memory.project import Project
 from memory.text.extractive import whole_sentences
 from memory.text.token_fit import fit_tail, fit_whole_sentences
@@ -168,13 +167,7 @@ def assemble(
     entries = project.bible(at_chapter=_chapter_at(project, cursor))
     _add_summaries(plan, project, pin_end, anchor, memory_caps[0], shares.summary_words)
     near, known = _cast_at(project, entries, anchor, shares)
-    if shares.facts_by_scene:
-        chunk_names = project.name_index.names_in_chunks(anchor - HORIZON_CHUNKS, anchor)
-        _add_cast(plan, rank_by_scene(near + known, chunk_names), [], memory_caps[1], count,
-                  f"ranked by the passages they share with the people of the last {SCENE_CHUNKS} chunks "
-                  "before the memory anchor")
-    else:
-        _add_facts(plan, near, known, memory_caps[1], count, shares)
+    _add_facts(plan, near, known, memory_caps[1], count, shares)
     if memory_caps[2] > 0:
         scene = [member.name for member in sorted(near, key=lambda member: -member.count)[:FOCUS_PEOPLE]]
         _add_focus(plan, project, scene, pin_end, anchor, memory_caps[2], count)
@@ -246,8 +239,6 @@ def _add_facts(plan: _Plan, near: list[CastMember], known: list[CastMember], cap
 
 
 def _add_cast(plan: _Plan, near: list[CastMember], known: list[CastMember], cap: int, count, why: str) -> None:
-    """The cast line: ``near`` then ``known`` as long as the cap holds them, their order kept;
-    ``why`` says how the ``near`` part was chosen (an empty ``known``: how all were)."""
     chosen: list[str] = []
     used = count(bracketed(CAST, ""))
     for member in near + known:
@@ -259,8 +250,7 @@ def _add_cast(plan: _Plan, near: list[CastMember], known: list[CastMember], cap:
     if chosen:
         text = bracketed(CAST, ", ".join(chosen))
         near_count = min(len(near), len(chosen))
-        rest = f", {len(chosen) - near_count} the most named before" if known else ""
-        plan.add("facts", text, count(text), f"{near_count} {why}{rest}")
+        plan.add("facts", text, count(text), f"{near_count} {why}, {len(chosen) - near_count} the most named before")
 
 
 def _add_summaries(plan: _Plan, project: Project, start: int, stop: int, cap: int, words: int) -> None:

@@ -31,8 +31,6 @@ class CastMember:
     last_chunk: int
     name: str
     """The form the text names them by, for finding the passages that name them."""
-    forms: frozenset[str] = frozenset()
-    """Every form of the name the text gave that counted for them ("Mr. Darcy", "Darcy")."""
 
 
 def untitled(form: str) -> str:
@@ -70,7 +68,6 @@ def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: s
             titled[bare] = use
     said = {name: entry for entry in entries if _said(entry) for name in entry.all_names()}
     merged: dict[str, tuple[int, int, str, str]] = {}  # home -> count, last chunk, line, form
-    forms: dict[str, set[str]] = {}
     for use in uses.values():
         if use.form in rejected or untitled(use.form) in rejected:
             continue
@@ -81,9 +78,8 @@ def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: s
         if not line:
             line = _said_line(entry, form) if entry else form
         merged[home] = (count + use.count, max(last, use.last_chunk), line, name)
-        forms.setdefault(home, set()).add(use.form)
-    return [CastMember(line, count, last, name, frozenset(forms[home]))
-            for home, (count, last, line, name) in merged.items() if count >= MIN_USES or home.startswith("entry:")]
+    return [CastMember(line, count, last, name) for home, (count, last, line, name) in merged.items()
+            if count >= MIN_USES or home.startswith("entry:")]
 
 
 def cast_named_in(entries: list[BibleEntry], text: str) -> list[CastMember]:

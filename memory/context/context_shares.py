@@ -26,9 +26,6 @@ class ContextShares:
     summary_words: int = 24
     facts_lookback: int = 40
     """Chunks before the anchor (about a chapter) whose names count as the scene's cast."""
-    facts_by_scene: bool = False
-    """Rank the cast line by the passages each shares with the scene's people (``scene_cast``)
-    rather than the recently named first, then the most named."""
     jump: float = 1.5
     """Tokens between the memory anchor's grid lines, as a share of the budget the memory
     sections and the recent text share: the memory sections change once per this much new

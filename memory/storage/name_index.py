@@ -49,11 +49,6 @@ class NameIndex:
                 self._by_hash[ref.hash] = Counter(names_in(texts[ref.id]))
         return [self._by_hash[ref.hash] for ref in refs]
 
-    def names_in_chunks(self, start: int, stop: int) -> list[Counter[str]]:
-        """The names each chunk in [start, stop) gives mid-sentence, with counts, in order."""
-        start, stop = max(0, start), max(0, min(stop, len(self._refs)))
-        return self._names(start, stop) if stop > start else []
-
     def _add(self, counts: Counter[str], last: dict[str, int], start: int, stop: int) -> None:
         for index, names in enumerate(self._names(start, stop), start):
             counts.update(names)
