@@ -5,7 +5,8 @@ and their counts know what the book says only later. At a cursor the prompt may 
 only the text before it, so the cast line is made from the names written there
 (``NameIndex``): a name counts once the text has given it ``MIN_USES`` times mid-sentence,
 a bare name goes under the titled form it is used with most ("Darcy" under "Mr. Darcy"),
-and its place in the line comes from how lately and how often it was named.
+the line shows the form the text uses most, and a member's place in the line comes from
+how lately and how often they were named.
 
 What the writer said is not text after the cursor: names the writer removed from the
 bible are left out, and the writer's own entries keep the pronouns the writer gave.
@@ -60,26 +61,36 @@ def _writer_lines(entries: list[BibleEntry]) -> dict[str, str]:
 
 
 def cast_before(uses: dict[str, NameUse], entries: list[BibleEntry], rejected: set[str]) -> list[CastMember]:
-    """The members of the cast in ``uses`` (the names written before a point)."""
+    """The members of the cast in ``uses`` (the names written before a point), each shown by
+    the form of theirs the text uses most: "Mr. Darcy" (used more than a bare "Darcy"), but
+    "Lizzy", not the "Miss Lizzy" a servant says twice."""
     titled: dict[str, NameUse] = {}  # bare name -> its most used titled form
     for use in uses.values():
         bare = untitled(use.form)
         if bare != use.form and (bare not in titled or use.count > titled[bare].count):
             titled[bare] = use
     said = {name: entry for entry in entries if _said(entry) for name in entry.all_names()}
-    merged: dict[str, tuple[int, int, str, str]] = {}  # home -> count, last chunk, line, form
+    groups: dict[str, list[NameUse]] = {}  # home -> the uses of its forms
+    entry_of: dict[str, BibleEntry] = {}
     for use in uses.values():
         if use.form in rejected or untitled(use.form) in rejected:
             continue
         form = titled[use.form].form if use.form in titled else use.form
         entry = said.get(use.form) or said.get(form)
         home = f"entry:{entry.name}" if entry else form
-        count, last, line, name = merged.get(home, (0, -1, "", form))
-        if not line:
-            line = _said_line(entry, form) if entry else form
-        merged[home] = (count + use.count, max(last, use.last_chunk), line, name)
-    return [CastMember(line, count, last, name) for home, (count, last, line, name) in merged.items()
-            if count >= MIN_USES or home.startswith("entry:")]
+        groups.setdefault(home, []).append(use)
+        if entry:
+            entry_of[home] = entry
+    members = []
+    for home, group in groups.items():
+        count = sum(use.count for use in group)
+        if count < MIN_USES and home not in entry_of:
+            continue
+        shown = max(group, key=lambda use: (use.count, len(use.form))).form
+        entry = entry_of.get(home)
+        line = _said_line(entry, shown) if entry else shown
+        members.append(CastMember(line, count, max(use.last_chunk for use in group), shown))
+    return members
 
 
 def cast_named_in(entries: list[BibleEntry], text: str) -> list[CastMember]:
